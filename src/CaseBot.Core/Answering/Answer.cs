@@ -1,0 +1,27 @@
+namespace CaseBot.Core.Answering;
+
+/// <summary>One quoted sentence (footnote markers removed) and the document it comes from.</summary>
+public sealed record Citation(string DocId, string Title, string Quote);
+
+/// <summary>A document the retriever ranked for a question, best first.</summary>
+public sealed record RankedDoc(string DocId, double Score);
+
+/// <summary>
+/// What CaseBot says to a question. <see cref="Text"/> is plain text as chat shows it: one line per citation,
+/// shaped <c>[004] quoted sentence</c>, or a plain decline. Adapters format <see cref="Citations"/> their own way.
+/// </summary>
+public sealed record Answer
+{
+    public required string Question { get; init; }
+    public required bool Answered { get; init; }
+    public required string Text { get; init; }
+    /// <summary>A short span (a sum, a name, a date) when the question asks for one; always inside a quote.</summary>
+    public string? Short { get; init; }
+    public IReadOnlyList<Citation> Citations { get; init; } = [];
+    public IReadOnlyList<RankedDoc> Docs { get; init; } = [];
+    /// <summary>When declined: the document that came closest, if any, for "see also".</summary>
+    public string? ClosestDocId { get; init; }
+    /// <summary>Set when the input itself was unusable (empty, only symbols): adapters show usage help.</summary>
+    public bool IsUsageError { get; init; }
+    public double Milliseconds { get; init; }
+}

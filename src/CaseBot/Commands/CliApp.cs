@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace CaseBot.Cli.Commands;
+
+/// <summary>The <c>casebot</c> command tree. Each command lives in its own file.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("CaseBot answers questions about the London mayor / Met Police / Palantir case, citing its documents.");
+        var serve = new Command("serve", "Run the web console and every configured chat adapter (Discord, Slack).");
+        serve.TreatUnmatchedTokensAsErrors = false;
+        serve.SetAction((parse, ct) => CaseBot.Web.ServeCommand.RunAsync(parse.UnmatchedTokens.ToArray(), ct));
+        root.Subcommands.Add(serve);
+        return await root.Parse(args).InvokeAsync();
+    }
+}

@@ -1,0 +1,3 @@
+using CaseBot.Cli.Commands;
+
+return await CliApp.RunAsync(args);
