@@ -1,17 +1,73 @@
+using CaseBot.Core.Hosting;
+using CaseBot.Discord.Answering;
+using CaseBot.Discord.Gateway;
+using CaseBot.Discord.Interactions;
+using CaseBot.Discord.Messages;
+using CaseBot.Discord.Options;
+using CaseBot.Discord.Rest;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CaseBot.Discord;
 
 public static class DiscordServiceCollectionExtensions
 {
+    /// <summary>The environment variable that may hold the token instead of <c>Discord__Token</c>.</summary>
+    public const string TokenEnvironmentVariable = "DISCORD_TOKEN";
+
+    private const string HttpClientName = "CaseBot.Discord";
+
     /// <summary>
     /// Registers the Discord adapter (options from the <c>Discord</c> section, hosted service, <c>IChatAdapter</c>)
-    /// when a token is configured; returns false and registers nothing otherwise.
+    /// when a token is configured; returns false and registers nothing otherwise. Also registers
+    /// <see cref="DiscordInteractionEndpoint"/> for a host that mounts the HTTP interactions endpoint.
+    /// Needs <c>ICaseBot</c> registered by the host; <c>IBotMetrics</c> and <c>IQuestionGate</c> default to no-ops.
     /// </summary>
     public static bool AddDiscordAdapter(this IServiceCollection services, IConfiguration configuration)
     {
-        // Filled in by the Discord adapter (issue 4).
-        return false;
+        var section = configuration.GetSection(DiscordOptions.Section);
+        var fallbackToken = configuration[TokenEnvironmentVariable] ?? Environment.GetEnvironmentVariable(TokenEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(section["Token"]) && string.IsNullOrWhiteSpace(fallbackToken))
+            return false;
+
+        services.AddOptions<DiscordOptions>()
+            .Bind(section)
+            .PostConfigure(o => { if (string.IsNullOrWhiteSpace(o.Token)) o.Token = fallbackToken; })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IBotMetrics>(NullBotMetrics.Instance);
+        services.TryAddSingleton<IQuestionGate, OpenQuestionGate>();
+
+        // No HttpClient logging handlers: request URLs carry interaction tokens. The client logs route templates itself.
+        services.AddHttpClient(HttpClientName)
+            .RemoveAllLoggers()
+            // A singleton client holds its HttpClient: let pooled connections expire so DNS changes are seen.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        // One instance: it holds the rate-limit state that every sender must share.
+        services.TryAddSingleton(sp => new DiscordRestClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), sp.GetRequiredService<IOptions<DiscordOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IBotMetrics>(), sp.GetRequiredService<ILogger<DiscordRestClient>>()));
+        services.TryAddSingleton<IGatewayTransportFactory, WebSocketGatewayTransportFactory>();
+        services.TryAddSingleton(sp => new GatewayClient(
+            sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<IGatewayTransportFactory>(),
+            sp.GetRequiredService<DiscordRestClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IBotMetrics>(),
+            sp.GetRequiredService<ILogger<GatewayClient>>()));
+        services.TryAddSingleton<DiscordAnswering>();
+        services.TryAddSingleton<CommandRegistrar>();
+        services.TryAddSingleton<MessageHandler>();
+        services.TryAddSingleton<InteractionHandler>();
+        services.TryAddSingleton(sp => new DiscordInteractionEndpoint(
+            sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<InteractionHandler>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiscordInteractionEndpoint>>()));
+
+        services.TryAddSingleton<DiscordAdapter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DiscordAdapter>());
+        services.AddSingleton<IChatAdapter>(sp => sp.GetRequiredService<DiscordAdapter>());
+        return true;
     }
 }

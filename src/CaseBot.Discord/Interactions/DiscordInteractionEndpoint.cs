@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CaseBot.Discord.Formatting;
+using CaseBot.Discord.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CaseBot.Discord.Interactions;
+
+/// <summary>What the host writes back: status code and a JSON body (content type <c>application/json</c>).</summary>
+public sealed record DiscordHttpResponse(int StatusCode, string Body)
+{
+    public string ContentType => "application/json";
+}
+
+/// <summary>
+/// The logic of Discord's HTTP interactions endpoint (used when <c>Discord:PublicKey</c> is set), free of any web
+/// framework: the host mounts it (e.g. <c>POST /discord/interactions</c>) and passes the two signature headers and
+/// the raw body. Bad or missing signatures get 401 (Discord probes with deliberately bad ones); PING gets PONG;
+/// commands get their first response as the HTTP reply, and any later edit goes over REST.
+/// </summary>
+public sealed class DiscordInteractionEndpoint : IDisposable
+{
+    public const string SignatureHeader = "X-Signature-Ed25519";
+    public const string TimestampHeader = "X-Signature-Timestamp";
+    /// <summary>Discord drops the request after 3 s; answer before that even if the handler misbehaves.</summary>
+    private static readonly TimeSpan ResponseWindow = TimeSpan.FromSeconds(2.8);
+
+    private readonly Ed25519SignatureVerifier? _verifier;
+    private readonly InteractionHandler _handler;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DiscordInteractionEndpoint> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+
+    internal DiscordInteractionEndpoint(IOptions<DiscordOptions> options, InteractionHandler handler, TimeProvider time,
+        ILogger<DiscordInteractionEndpoint> logger)
+    {
+        var key = options.Value.PublicKey;
+        _verifier = string.IsNullOrEmpty(key) ? null : new Ed25519SignatureVerifier(key);
+        _handler = handler;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>False when no public key is configured: the host should not mount the endpoint.</summary>
+    public bool Enabled => _verifier is not null;
+
+    public async Task<DiscordHttpResponse> HandleAsync(string? signature, string? timestamp, ReadOnlyMemory<byte> body,
+        CancellationToken ct = default)
+    {
+        if (_verifier is null || !_verifier.Verify(signature, timestamp, body.Span))
+        {
+            _logger.LogWarning("Refused a Discord interaction request: {Why}.",
+                _verifier is null ? "no public key configured" : "bad or missing signature");
+            return new DiscordHttpResponse(401, """{"error":"invalid request signature"}""");
+        }
+
+        JsonElement interaction;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            interaction = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return new DiscordHttpResponse(400, """{"error":"body is not JSON"}""");
+        }
+
+        var responder = new HttpReplyResponder();
+        // The work outlives this request (a deferred answer is edited in later), so it runs on the endpoint's lifetime.
+        var work = Task.Run(() => _handler.HandleAsync(interaction, responder, _stopping.Token), CancellationToken.None);
+        var window = Task.Delay(ResponseWindow, _time, ct);
+        var first = await Task.WhenAny(responder.FirstResponse, work, window).ConfigureAwait(false);
+        if (responder.FirstResponse.IsCompletedSuccessfully)
+            return new DiscordHttpResponse(200, responder.FirstResponse.Result.ToJsonString());
+
+        if (first == work && work.Exception is { } ex) _logger.LogError(ex.InnerException, "Handling a Discord HTTP interaction failed.");
+        else _logger.LogWarning("A Discord HTTP interaction got no response in time.");
+        return new DiscordHttpResponse(500, new JsonObject { ["error"] = "no response" }.ToJsonString());
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json;
+using CaseBot.Core;
+using CaseBot.Core.Hosting;
+using CaseBot.Discord.Answering;
+using CaseBot.Discord.Formatting;
+using CaseBot.Discord.Options;
+using CaseBot.Discord.Rest;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CaseBot.Discord.Interactions;
+
+/// <summary>
+/// Answers <c>/ask</c>, <c>/source</c> and <c>/reindex</c>. The first response goes out within Discord's 3-second
+/// window: the answer itself (type 4) when it is ready within <see cref="DiscordOptions.DeferAfter"/>, else a
+/// deferral (type 5) followed by an edit of the original response. Refusals and usage errors are ephemeral.
+/// </summary>
+internal sealed class InteractionHandler(
+    IOptions<DiscordOptions> options,
+    DiscordAnswering answering,
+    ICaseBot bot,
+    DiscordRestClient rest,
+    IBotMetrics metrics,
+    TimeProvider time,
+    ILogger<InteractionHandler> logger)
+{
+    private const int PingType = 1, ApplicationCommandType = 2;
+    private const string Failure = "Sorry, something went wrong answering that. Please try again later.";
+    private readonly DiscordOptions _options = options.Value;
+
+    public async Task HandleAsync(JsonElement interaction, IInteractionResponder responder, CancellationToken ct)
+    {
+        var type = interaction.TryGetProperty("type", out var t) && t.TryGetInt32(out var ti) ? ti : 0;
+        if (type == PingType)
+        {
+            await responder.RespondAsync(DiscordMessages.Pong(), ct).ConfigureAwait(false);
+            return;
+        }
+        if (type != ApplicationCommandType)
+        {
+            logger.LogDebug("Ignoring interaction of type {Type}.", type);
+            return;
+        }
+
+        var token = interaction.GetProperty("token").GetString()!;
+        var name = interaction.GetProperty("data").GetProperty("name").GetString();
+        var user = UserOf(interaction);
+        var channelId = interaction.TryGetProperty("channel_id", out var c) ? c.GetString() : null;
+        switch (name)
+        {
+            case SlashCommands.Ask:
+                await AskAsync(interaction, responder, token, user.Id, channelId, ct).ConfigureAwait(false);
+                break;
+            case SlashCommands.Source:
+                await SourceAsync(interaction, responder, ct).ConfigureAwait(false);
+                break;
+            case SlashCommands.Reindex:
+                await ReindexAsync(interaction, responder, token, user, ct).ConfigureAwait(false);
+                break;
+            default:
+                await responder.RespondAsync(DiscordMessages.ChannelMessage("I don't know that command.", ephemeral: true), ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task AskAsync(JsonElement interaction, IInteractionResponder responder, string token, string userId, string? channelId,
+        CancellationToken ct)
+    {
+        var question = Option(interaction, SlashCommands.QuestionOption);
+        if (string.IsNullOrWhiteSpace(question))
+        {
+            await responder.RespondAsync(DiscordMessages.ChannelMessage(DiscordAnswerFormatter.Usage, ephemeral: true), ct).ConfigureAwait(false);
+            return;
+        }
+        var gate = answering.Check(userId, channelId);
+        if (!gate.Allowed)
+        {
+            await responder.RespondAsync(DiscordMessages.ChannelMessage(DiscordAnswerFormatter.Plain(gate.Refusal ?? "Not now."), ephemeral: true), ct)
+                .ConfigureAwait(false);
+            return;
+        }
+
+        var answerTask = answering.AskAsync(question);
+        var deferral = Task.Delay(_options.DeferAfter, time, ct);
+        if (await Task.WhenAny(answerTask, deferral).ConfigureAwait(false) == answerTask)
+        {
+            string content;
+            bool ephemeral;
+            try
+            {
+                var answer = await answerTask.ConfigureAwait(false);
+                (content, ephemeral) = (DiscordAnswerFormatter.Format(answer), answer.IsUsageError);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Answering /ask failed.");
+                (content, ephemeral) = (Failure, true);
+            }
+            await responder.RespondAsync(DiscordMessages.ChannelMessage(content, ephemeral), ct).ConfigureAwait(false);
+            return;
+        }
+
+        logger.LogInformation("Answer not ready within {Seconds:F1}s: deferring the /ask response.", _options.DeferAfter.TotalSeconds);
+        await responder.RespondAsync(DiscordMessages.Deferred(), ct).ConfigureAwait(false);
+        string late;
+        try
+        {
+            late = DiscordAnswerFormatter.Format(await answerTask.ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Answering a deferred /ask failed.");
+            late = Failure;
+        }
+        await EditOriginalAsync(token, late, ct).ConfigureAwait(false);
+    }
+
+    private async Task SourceAsync(JsonElement interaction, IInteractionResponder responder, CancellationToken ct)
+    {
+        var id = Option(interaction, SlashCommands.IdOption)?.Trim().Trim('[', ']');
+        var doc = string.IsNullOrEmpty(id) ? null : bot.FindDocument(id);
+        var response = doc is null
+            ? DiscordMessages.ChannelMessage(DiscordAnswerFormatter.FormatUnknownSource(id ?? "", bot.Documents), ephemeral: true)
+            : DiscordMessages.ChannelMessage(DiscordAnswerFormatter.FormatSource(doc));
+        await responder.RespondAsync(response, ct).ConfigureAwait(false);
+    }
+
+    private async Task ReindexAsync(JsonElement interaction, IInteractionResponder responder, string token, (string Id, string Name) user,
+        CancellationToken ct)
+    {
+        // default_member_permissions only hides the command; server admins can grant it to anyone, so check again.
+        if (!HasManageGuild(interaction))
+        {
+            logger.LogInformation("Refused /reindex from user {UserId}: no Manage Server permission.", user.Id);
+            await responder.RespondAsync(DiscordMessages.ChannelMessage("Only moderators (Manage Server) can reindex.", ephemeral: true), ct)
+                .ConfigureAwait(false);
+            return;
+        }
+        await responder.RespondAsync(DiscordMessages.Deferred(ephemeral: true), ct).ConfigureAwait(false);
+        string content;
+        try
+        {
+            var result = await bot.ReindexAsync($"discord:{user.Name} ({user.Id})", ct).ConfigureAwait(false);
+            metrics.Reindexed(result.Succeeded);
+            content = DiscordAnswerFormatter.FormatReindex(result);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Reindex requested from Discord failed.");
+            metrics.Reindexed(false);
+            content = Failure;
+        }
+        await EditOriginalAsync(token, content, ct).ConfigureAwait(false);
+    }
+
+    private async Task EditOriginalAsync(string token, string content, CancellationToken ct) =>
+        await rest.SendAsync(DiscordRoute.EditOriginalResponse(_options.ApplicationId!, token), DiscordMessages.Edit(content), ct)
+            .ConfigureAwait(false);
+
+    internal static bool HasManageGuild(JsonElement interaction) =>
+        interaction.TryGetProperty("member", out var member)
+        && member.TryGetProperty("permissions", out var p) && p.ValueKind == JsonValueKind.String
+        && ulong.TryParse(p.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var permissions)
+        && (permissions & SlashCommands.ManageGuildPermission) != 0;
+
+    private static (string Id, string Name) UserOf(JsonElement interaction)
+    {
+        var user = interaction.TryGetProperty("member", out var member) && member.TryGetProperty("user", out var mu) ? mu
+            : interaction.TryGetProperty("user", out var u) ? u : default;
+        if (user.ValueKind != JsonValueKind.Object) return ("unknown", "unknown");
+        var id = user.TryGetProperty("id", out var i) ? i.GetString() ?? "unknown" : "unknown";
+        var name = user.TryGetProperty("username", out var n) ? n.GetString() ?? id : id;
+        return (id, name);
+    }
+
+    private static string? Option(JsonElement interaction, string name)
+    {
+        if (!interaction.GetProperty("data").TryGetProperty("options", out var options) || options.ValueKind != JsonValueKind.Array) return null;
+        foreach (var option in options.EnumerateArray())
+            if (option.TryGetProperty("name", out var n) && n.GetString() == name && option.TryGetProperty("value", out var v))
+                return v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString();
+        return null;
+    }
+}
