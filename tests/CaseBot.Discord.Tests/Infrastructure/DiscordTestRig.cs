@@ -1,0 +1,126 @@
+using CaseBot.Core;
+using CaseBot.Core.Hosting;
+using CaseBot.Discord.Gateway;
+using CaseBot.Discord.Options;
+using CaseBot.Discord.Rest;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CaseBot.Discord.Tests.Infrastructure;
+
+/// <summary>
+/// The adapter as the host runs it (generic host, <see cref="DiscordServiceCollectionExtensions.AddDiscordAdapter"/>),
+/// pointed at a <see cref="FakeDiscord"/>, on a virtual clock. On dispose it stops everything and checks that the
+/// bot token never reached a log line.
+/// </summary>
+internal sealed class DiscordTestRig : IAsyncDisposable
+{
+    public const string Token = "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs";
+    public const string ApplicationId = "775799577604522054";
+
+    private DiscordTestRig(FakeDiscord fake, FakeTimeProvider clock, LogSink logs, FakeCaseBot bot, IHost host)
+    {
+        Fake = fake;
+        Clock = clock;
+        Logs = logs;
+        Bot = bot;
+        Host = host;
+    }
+
+    public FakeDiscord Fake { get; }
+    public FakeTimeProvider Clock { get; }
+    public LogSink Logs { get; }
+    public FakeCaseBot Bot { get; }
+    public IHost Host { get; }
+    public DiscordAdapter Adapter => Host.Services.GetRequiredService<DiscordAdapter>();
+    public GatewayClient Gateway => Host.Services.GetRequiredService<GatewayClient>();
+    public RecordingMetrics Metrics => (RecordingMetrics)Host.Services.GetRequiredService<IBotMetrics>();
+
+    public static async Task<DiscordTestRig> StartAsync(Action<Dictionary<string, string?>>? configure = null, double jitter = 0.5,
+        bool start = true, IQuestionGate? gate = null)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        var fake = await FakeDiscord.StartAsync(clock);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = Token,
+            ["Discord:ApplicationId"] = ApplicationId,
+            ["Discord:GuildId"] = Events.GuildId,
+            ["Discord:ApiBaseUrl"] = fake.ApiBaseUrl,
+        };
+        configure?.Invoke(settings);
+
+        var logs = new LogSink();
+        var bot = new FakeCaseBot();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton<ICaseBot>(bot);
+        builder.Services.AddSingleton<IBotMetrics, RecordingMetrics>();
+        if (gate is not null) builder.Services.AddSingleton(gate);
+        // Registered first, so AddDiscordAdapter's TryAdd keeps it: a fixed jitter makes heartbeat timing exact.
+        builder.Services.AddSingleton(sp => new GatewayClient(
+            sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<IGatewayTransportFactory>(),
+            sp.GetRequiredService<DiscordRestClient>(), clock, sp.GetRequiredService<IBotMetrics>(),
+            sp.GetRequiredService<ILogger<GatewayClient>>(), () => jitter));
+        Assert.True(builder.Services.AddDiscordAdapter(builder.Configuration));
+
+        var host = builder.Build();
+        var rig = new DiscordTestRig(fake, clock, logs, bot, host);
+        if (start) await host.StartAsync().WaitAsync(Wait.Default);
+        return rig;
+    }
+
+    /// <summary>Accepts gateway connection <paramref name="index"/>, sends Hello, expects Identify, sends READY (s = 1).</summary>
+    public async Task<(FakeGatewayConnection Connection, System.Text.Json.Nodes.JsonNode Identify)> ConnectAsync(int index = 0)
+    {
+        var connection = await Fake.WaitForConnectionAsync(index);
+        await connection.SendAsync(Events.Hello());
+        var identify = await connection.ExpectOpAsync(2);
+        await connection.SendAsync(Events.Ready(1, Fake.ResumeUrl));
+        await Wait.UntilAsync(() => Adapter.IsConnected);
+        return (connection, identify);
+    }
+
+    /// <summary>Stops the host, which waits for in-flight answers: afterwards request counts are final.</summary>
+    public async Task StopAsync() => await Host.StopAsync().WaitAsync(Wait.Default);
+
+    public IReadOnlyList<RecordedRequest> Replies =>
+        Fake.Requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal)).ToList();
+
+    public IReadOnlyList<RecordedRequest> Callbacks =>
+        Fake.Requests.Where(r => r.Path.EndsWith("/callback", StringComparison.Ordinal)).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Host.StopAsync().WaitAsync(Wait.Default);
+        }
+        finally
+        {
+            Host.Dispose();
+            await Fake.DisposeAsync();
+        }
+        Assert.DoesNotContain(Logs.Entries, e => e.Message.Contains(Token, StringComparison.Ordinal));
+    }
+}
+
+internal sealed class RecordingMetrics : IBotMetrics
+{
+    private readonly Lock _lock = new();
+    public List<(bool Answered, TimeSpan Latency)> Answers { get; } = [];
+    public List<TimeSpan> RateLimitWaits { get; } = [];
+    public int Reconnects;
+    public List<bool> Reindexes { get; } = [];
+
+    public void QuestionAnswered(string platform, bool answered, TimeSpan latency) { lock (_lock) Answers.Add((answered, latency)); }
+    public void Reindexed(bool succeeded) { lock (_lock) Reindexes.Add(succeeded); }
+    public void Reconnected(string platform) => Interlocked.Increment(ref Reconnects);
+    public void RateLimitWaited(string platform, TimeSpan wait) { lock (_lock) RateLimitWaits.Add(wait); }
+}

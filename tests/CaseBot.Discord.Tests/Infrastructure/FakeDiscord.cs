@@ -1,0 +1,277 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CaseBot.Discord.Tests.Infrastructure;
+
+internal sealed record FakeResponse(int Status, string? Body = null, IReadOnlyList<KeyValuePair<string, string>>? Headers = null);
+
+internal sealed record RecordedRequest(string Method, string Path, string Query, string Body, IReadOnlyDictionary<string, string> Headers,
+    DateTimeOffset At)
+{
+    public JsonNode? Json => string.IsNullOrEmpty(Body) ? null : JsonNode.Parse(Body);
+}
+
+/// <summary>
+/// Discord on loopback: Kestrel serving the REST API under <c>/api/v10</c> and the gateway as a real WebSocket at
+/// <c>/gateway</c> (the URL Get Gateway Bot returns) and <c>/resume</c> (the READY resume URL). Requests are
+/// recorded with the virtual time of the shared clock, so tests can prove nothing was sent before a reset.
+/// </summary>
+internal sealed class FakeDiscord : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TimeProvider _clock;
+    private readonly Lock _lock = new();
+    private readonly List<RecordedRequest> _requests = [];
+    private readonly List<FakeGatewayConnection> _connections = [];
+    private readonly List<(Func<RecordedRequest, bool> Match, FakeResponse Response)> _scripted = [];
+
+    private FakeDiscord(WebApplication app, TimeProvider clock)
+    {
+        _app = app;
+        _clock = clock;
+    }
+
+    public string BaseUrl { get; private set; } = "";
+    public string ApiBaseUrl => BaseUrl + "/api/v10";
+    public string GatewayUrl => BaseUrl.Replace("http://", "ws://") + "/gateway";
+    public string ResumeUrl => BaseUrl.Replace("http://", "ws://") + "/resume";
+
+    /// <summary>Answer client heartbeats with op 11 automatically (off for zombie tests).</summary>
+    public bool AutoAck { get; set; } = true;
+
+    public IReadOnlyList<RecordedRequest> Requests { get { lock (_lock) return _requests.ToList(); } }
+    public IReadOnlyList<FakeGatewayConnection> Connections { get { lock (_lock) return _connections.ToList(); } }
+
+    public static async Task<FakeDiscord> StartAsync(TimeProvider clock)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeDiscord(app, clock);
+        app.UseWebSockets();
+        app.Map("/gateway", fake.AcceptGatewayAsync);
+        app.Map("/resume", fake.AcceptGatewayAsync);
+        app.Map("/api/v10/{**path}", fake.ServeRestAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = address.TrimEnd('/');
+        return fake;
+    }
+
+    /// <summary>The next request matching <paramref name="match"/> gets <paramref name="response"/> (once).</summary>
+    public void RespondOnce(Func<RecordedRequest, bool> match, FakeResponse response)
+    {
+        lock (_lock) _scripted.Add((match, response));
+    }
+
+    public async Task<RecordedRequest> WaitForRequestAsync(Func<RecordedRequest, bool> match, TimeSpan? timeout = null)
+    {
+        RecordedRequest? found = null;
+        await Wait.UntilAsync(() => (found = Requests.FirstOrDefault(match)) is not null, timeout);
+        return found!;
+    }
+
+    public async Task<FakeGatewayConnection> WaitForConnectionAsync(int index, TimeSpan? timeout = null)
+    {
+        await Wait.UntilAsync(() => Connections.Count > index, timeout);
+        return Connections[index];
+    }
+
+    private async Task AcceptGatewayAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+        var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var connection = new FakeGatewayConnection(context, socket, context.Request.Path, context.Request.QueryString.Value ?? "",
+            _clock.GetUtcNow(), () => AutoAck);
+        lock (_lock) _connections.Add(connection);
+        await connection.RunAsync();
+    }
+
+    private async Task ServeRestAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var path = "/" + (string?)context.Request.RouteValues["path"];
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var request = new RecordedRequest(context.Request.Method, path, context.Request.QueryString.Value ?? "", body, headers, _clock.GetUtcNow());
+
+        FakeResponse? response = null;
+        lock (_lock)
+        {
+            _requests.Add(request);
+            var index = _scripted.FindIndex(s => s.Match(request));
+            if (index >= 0)
+            {
+                response = _scripted[index].Response;
+                _scripted.RemoveAt(index);
+            }
+        }
+        response ??= DefaultResponse(request);
+
+        context.Response.StatusCode = response.Status;
+        foreach (var (name, value) in response.Headers ?? []) context.Response.Headers[name] = value;
+        if (response.Body is not null)
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(response.Body);
+        }
+    }
+
+    private FakeResponse DefaultResponse(RecordedRequest request)
+    {
+        if (request.Method == "GET" && request.Path == "/gateway/bot")
+        {
+            var body = Fixture.Object("rest/get_gateway_bot_response.json");
+            body["url"] = GatewayUrl;
+            body["shards"] = 1;
+            return new FakeResponse(200, body.ToJsonString());
+        }
+        if (request.Path.EndsWith("/callback", StringComparison.Ordinal)) return new FakeResponse(204);
+        if (request.Method == "PUT" && request.Path.EndsWith("/commands", StringComparison.Ordinal)) return new FakeResponse(200, request.Body);
+        return new FakeResponse(200, Fixture.Text("rest/message_object_example.json"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var connection in Connections) connection.Abort();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(cts.Token);
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>One client connection to the fake gateway: the test sends frames and reads what the client sent.</summary>
+internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socket, string path, string query, DateTimeOffset connectedAt,
+    Func<bool> autoAck)
+{
+    private readonly Channel<JsonNode> _frames = Channel.CreateUnbounded<JsonNode>();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Lock _lock = new();
+    private readonly List<JsonNode> _received = [];
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Path { get; } = path;
+    public string Query { get; } = query;
+    public DateTimeOffset ConnectedAt { get; } = connectedAt;
+
+    /// <summary>The close code the client sent, when it closed with a handshake.</summary>
+    public int? ClientCloseCode { get; private set; }
+
+    public bool IsClosed => _closed.Task.IsCompleted;
+
+    public IReadOnlyList<JsonNode> Received { get { lock (_lock) return _received.ToList(); } }
+
+    internal async Task RunAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                using var message = new MemoryStream();
+                WebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        ClientCloseCode = (int?)socket.CloseStatus;
+                        return;
+                    }
+                    message.Write(buffer, 0, result.Count);
+                } while (!result.EndOfMessage);
+
+                var node = JsonNode.Parse(Encoding.UTF8.GetString(message.ToArray()))!;
+                lock (_lock) _received.Add(node);
+                if (autoAck() && (int?)node["op"] == 1) await SendAsync("""{"op":11}""");
+                await _frames.Writer.WriteAsync(node);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _frames.Writer.TryComplete();
+            _closed.TrySetResult();
+        }
+    }
+
+    public async Task SendAsync(string text)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    public Task SendAsync(JsonNode node) => SendAsync(node.ToJsonString());
+
+    /// <summary>Reads client frames until one with <paramref name="op"/> arrives.</summary>
+    public async Task<JsonNode> ExpectOpAsync(int op, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? Wait.Default);
+        try
+        {
+            while (true)
+            {
+                var node = await _frames.Reader.ReadAsync(cts.Token);
+                if ((int?)node["op"] == op) return node;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            throw new TimeoutException($"The client sent no op {op} on {Path} (received: {string.Join(", ", Received.Select(r => r.ToJsonString()))}).");
+        }
+    }
+
+    public Task WaitClosedAsync(TimeSpan? timeout = null) => _closed.Task.WaitAsync(timeout ?? Wait.Default);
+
+    /// <summary>Closes from the server side with a gateway close code, as Discord does (e.g. 4004).</summary>
+    public async Task CloseAsync(int code, string reason)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Drops the TCP connection with no close frame.</summary>
+    public void Abort()
+    {
+        if (IsClosed) return;
+        try
+        {
+            context.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request already ended.
+        }
+    }
+}

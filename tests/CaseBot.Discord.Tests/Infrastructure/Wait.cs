@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace CaseBot.Discord.Tests.Infrastructure;
+
+/// <summary>Bounded waits: every test ends quickly, failing with a timeout instead of hanging.</summary>
+internal static class Wait
+{
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
+
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Default);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Condition not met in time.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Moves virtual time forward in <paramref name="step"/>s, letting real work run between steps, until
+    /// <paramref name="condition"/> holds. Steps are small against the intervals under test, so the order of timers
+    /// is kept.</summary>
+    public static async Task AdvanceUntilAsync(this FakeTimeProvider clock, Func<bool> condition, TimeSpan step, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Default);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Condition not met in time (virtual clock at {clock.GetUtcNow():O}).");
+            clock.Advance(step);
+            await Task.Delay(10);
+        }
+    }
+}
