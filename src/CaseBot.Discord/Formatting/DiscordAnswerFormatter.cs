@@ -32,24 +32,23 @@ internal static class DiscordAnswerFormatter
         var titles = answer.Citations
             .GroupBy(c => c.DocId, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First().Title, StringComparer.OrdinalIgnoreCase);
-        var reserve = SourcesLine(titles.Keys, titles).Length + 1;
 
-        var budget = MaxContentLength - header.Length - reserve;
         var lines = new List<string>();
         var shownDocs = new List<string>();
+        var used = header.Length;
         foreach (var citation in answer.Citations.Take(MaxQuotesShown))
         {
+            var docs = shownDocs.Contains(citation.DocId, StringComparer.OrdinalIgnoreCase) ? shownDocs : [.. shownDocs, citation.DocId];
+            var room = MaxContentLength - used - SourcesLine(docs, titles).Length - 1;
             var line = $"> {Cite(citation.DocId)} {DiscordMarkdown.Escape(citation.Quote)}";
-            var cost = line.Length + 1;
-            if (cost > budget)
+            if (line.Length > room)
             {
-                if (lines.Count > 0) break; // drop later quotes rather than cut the best one
-                line = DiscordMarkdown.Truncate(line, Math.Max(budget - 1, 0));
-                cost = line.Length + 1;
+                if (lines.Count > 0) break; // drop later quotes rather than cut one
+                line = DiscordMarkdown.Truncate(line, Math.Max(room, 0));
             }
             lines.Add(line);
-            budget -= cost;
-            if (!shownDocs.Contains(citation.DocId, StringComparer.OrdinalIgnoreCase)) shownDocs.Add(citation.DocId);
+            used += line.Length + 1;
+            shownDocs = docs;
         }
 
         var sb = new StringBuilder(header);
