@@ -1,0 +1,17 @@
+namespace CaseBot.Core.Indexing;
+
+/// <summary>Field names and kinds of the Lucene documents. One index holds whole documents and their sentences.</summary>
+internal static class IndexLayout
+{
+    public const string Kind = "kind";
+    public const string KindDocument = "d";
+    public const string KindSentence = "s";
+    public const string DocId = "doc";
+    public const string Text = "text";
+    public const string Title = "title";
+    public const string FileName = "file";
+    public const string Body = "body";
+    public const string Start = "start";
+    public const string Length = "len";
+    public const string Heading = "heading";
+}
