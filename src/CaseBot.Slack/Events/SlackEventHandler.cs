@@ -43,22 +43,23 @@ internal sealed class SlackEventHandler(
         if (type == "app_mention")
         {
             // Reply in the thread the mention started, or in its existing thread.
-            var threadTs = Str(ev, "thread_ts") ?? Str(ev, "ts");
+            var threadTs = NonEmpty(Str(ev, "thread_ts")) ?? Str(ev, "ts");
             await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, threadTs, IsDirect: false, ShowAsker: false), ct);
         }
         else if (Str(ev, "channel_type") == "im")
         {
-            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, Str(ev, "thread_ts"), IsDirect: true, ShowAsker: false), ct);
+            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, NonEmpty(Str(ev, "thread_ts")), IsDirect: true, ShowAsker: false), ct);
         }
     }
 
     private bool IsFromBotOrSystem(JsonElement ev)
     {
         if (!string.IsNullOrEmpty(Str(ev, "bot_id")) || !string.IsNullOrEmpty(Str(ev, "subtype"))) return true;
-        if (ev.TryGetProperty("bot_profile", out var bp) && bp.ValueKind == JsonValueKind.Object) return true;
         var user = Str(ev, "user");
         return user is not null && user == identity.BotUserId;
     }
+
+    private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     internal static string? Str(JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
