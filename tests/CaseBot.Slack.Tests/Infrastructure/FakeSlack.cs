@@ -53,8 +53,8 @@ internal sealed class FakeSlack : IAsyncDisposable
     /// <summary>Send hello as soon as a link is accepted (off: the test calls <see cref="FakeLink.SendHelloAsync"/>).</summary>
     public Func<int, bool> AutoHello { get; set; } = _ => true;
 
-    /// <summary>Where apps.connections.open points link N (default: this fake's own /link).</summary>
-    public Func<int, string>? LinkUrl { get; set; }
+    /// <summary>Where the Nth apps.connections.open points (null: this fake's own /link).</summary>
+    public Func<int, string?>? LinkUrl { get; set; }
 
     public string ApiBaseUrl { get; private set; } = "";
     public string WsBaseUrl { get; private set; } = "";
@@ -129,7 +129,7 @@ internal sealed class FakeSlack : IAsyncDisposable
         "apps.connections.open" => FakeResponse.Ok(new JsonObject
         {
             ["ok"] = true,
-            ["url"] = LinkUrl?.Invoke(_linkCount + 1) ?? $"{WsBaseUrl}?ticket=t{_linkCount + 1}",
+            ["url"] = LinkUrl?.Invoke(CallsTo(method).Count) ?? $"{WsBaseUrl}?ticket=t{CallsTo(method).Count}",
         }.ToJsonString()),
         "chat.postMessage" => FakeResponse.Ok(Fixture.Text("web_api/chat.postMessage_ok.json")),
         "chat.postEphemeral" => FakeResponse.Ok(Fixture.Text("web_api/chat.postEphemeral_ok.json")),

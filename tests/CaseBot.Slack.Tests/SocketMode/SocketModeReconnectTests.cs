@@ -243,3 +243,29 @@ public sealed class SocketModeReconnectTests
         public void RateLimitWaited(string platform, TimeSpan wait) { }
     }
 }
+
+/// <summary>Ping/pong liveness on the real ClientWebSocket.</summary>
+public sealed class SocketModeQuietLinkTests
+{
+    [Fact]
+    public async Task Quiet_link_that_stops_answering_pings_is_replaced()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var silent = new SilentWebSocketServer();
+        slack.LinkUrl = n => n == 1 ? silent.Url : null;
+        await using var host = await SlackTestHost.StartAsync(slack, new FakeCaseBot(), s =>
+        {
+            s["Slack:PingInterval"] = "00:00:00.200";
+            s["Slack:PongTimeout"] = "00:00:00.300";
+        });
+
+        await silent.Accepted.WaitAsync(TimeSpan.FromSeconds(10));
+        var link = await slack.NextLinkAsync();
+
+        Assert.Equal(2, slack.CallsTo("apps.connections.open").Count);
+        Assert.True(host.Logs.Contains("link #1 dropped"));
+        await link.SendAsync(Fixture.Mention("env-1", "Ev1", "why was the contract blocked?"));
+        await host.Queue.WaitForCompletedAsync(1).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Single(slack.ChatCalls());
+    }
+}
