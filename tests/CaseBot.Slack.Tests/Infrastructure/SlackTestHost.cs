@@ -46,7 +46,8 @@ internal sealed class SlackTestHost : IAsyncDisposable
         ["Slack:ChannelMessageInterval"] = "00:00:00",
     };
 
-    public static async Task<SlackTestHost> StartAsync(FakeSlack slack, ICaseBot bot,
+    /// <param name="bot">The engine; null when <paramref name="services"/> registers the real one.</param>
+    public static async Task<SlackTestHost> StartAsync(FakeSlack slack, ICaseBot? bot,
         Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var settings = DefaultSettings(slack);
@@ -55,7 +56,7 @@ internal sealed class SlackTestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         var logs = new TestLogs();
         builder.Services.AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-        builder.Services.AddSingleton(bot);
+        if (bot is not null) builder.Services.AddSingleton(bot);
         if (time is not null) builder.Services.AddSingleton(time);
         services?.Invoke(builder.Services);
         Assert.True(builder.Services.AddSlackAdapter(builder.Configuration));
