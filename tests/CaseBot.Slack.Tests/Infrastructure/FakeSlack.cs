@@ -150,7 +150,7 @@ internal sealed class FakeSlack : IAsyncDisposable
         if (AutoHello(number)) await link.SendHelloAsync();
         _links.Writer.TryWrite(link);
         await link.ReceiveLoopAsync(ctx.RequestAborted);
-        Record($"link-{number}");
+        link.MarkClosed();
     }
 
     public async ValueTask DisposeAsync()
@@ -171,6 +171,14 @@ internal sealed class FakeLink(FakeSlack slack, WebSocket ws, int number)
     public int Number { get; } = number;
     public AsyncList<JsonObject> Acks { get; } = new();
     public Task Closed => _closed.Task;
+
+    private int _closeRecorded;
+
+    /// <summary>Records <c>link-N</c> once, when the client's close arrives or the socket ends.</summary>
+    internal void MarkClosed()
+    {
+        if (Interlocked.Exchange(ref _closeRecorded, 1) == 0) slack.Record($"link-{Number}");
+    }
 
     public Task SendHelloAsync() => SendAsync(Fixture.Text("socket_mode/hello.json"));
 
@@ -214,6 +222,7 @@ internal sealed class FakeLink(FakeSlack slack, WebSocket ws, int number)
                     r = await ws.ReceiveAsync(buffer, linked.Token);
                     if (r.MessageType == WebSocketMessageType.Close)
                     {
+                        MarkClosed(); // logged before the client can see our close reply and move on
                         await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
                         return;
                     }

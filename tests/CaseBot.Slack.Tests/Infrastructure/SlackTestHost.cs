@@ -65,6 +65,17 @@ internal sealed class SlackTestHost : IAsyncDisposable
         return new SlackTestHost(host, logs);
     }
 
+    /// <summary>Waits (bounded) until the adapter reports itself connected: hello is read on the client's own loop.</summary>
+    public async Task WaitConnectedAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!Adapter.IsConnected)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Slack adapter did not connect within 10 s");
+            await Task.Delay(10);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Host.StopAsync(TimeSpan.FromSeconds(5));
