@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Text;
+using CaseBot.Core.Corpus;
+using CaseBot.Core.Indexing;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using L = CaseBot.Core.Indexing.IndexLayout;
+
+namespace CaseBot.Core.Answering;
+
+/// <summary>
+/// Answers a question from one opened index: ranks documents (paragraph BM25 plus their best sentence), picks the
+/// sentence to quote, decides whether it really answers, and cuts a short span from it. Stateless per question and
+/// thread-safe.
+/// </summary>
+public sealed class AnswerEngine
+{
+    private readonly SearchIndex index;
+    private readonly EngineSettings settings;
+    private readonly IndexSearcher searcher;
+    private readonly AbstentionModel model;
+
+    /// <summary>Words that shape a question but are not what it is about; the index keeps them, queries drop them.</summary>
+    private static readonly string[] QuestionWords =
+    [
+        "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "do", "does", "did", "done", "doing",
+        "many", "much", "name", "named", "kind", "type", "have", "has", "had", "can", "could", "would", "should",
+        "was", "were", "been", "being", "am", "i", "you", "me", "we", "us", "our", "your", "tell", "about", "according",
+        "some", "any", "one", "ones", "also", "other", "s",
+    ];
+
+    private readonly HashSet<string> questionStops;
+
+    public AnswerEngine(SearchIndex index, EngineSettings settings, AbstentionModel? model = null)
+    {
+        this.model = model ?? AbstentionModel.Default;
+        if (settings.AnswerThreshold >= 0) this.model = this.model with { Threshold = settings.AnswerThreshold };
+        this.index = index;
+        this.settings = settings;
+        questionStops = new HashSet<string>(QuestionWords.SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
+        searcher = new IndexSearcher(index.Searcher.IndexReader) { Similarity = new FieldBm25Similarity(settings.Bm25K1, settings.Bm25B) };
+    }
+
+    public const string DeclineText = "The case documents don't say.";
+    public const string UsageText = "Ask a question about the case, for example: \"Why did City Hall block the Palantir contract?\"";
+    private const int MaxQuestionChars = 1000;
+    private const int MaxTerms = 48;
+
+    public SearchIndex Index => index;
+    public EngineSettings Settings => settings;
+
+    public Answer Ask(string? question)
+    {
+        var clock = Stopwatch.StartNew();
+        var cleaned = Clean(question);
+        if (cleaned.Length == 0)
+            return new Answer { Question = question ?? "", Answered = false, Text = UsageText, IsUsageError = true, Milliseconds = Ms(clock) };
+
+        var terms = index.Analyzer.Terms(cleaned).Where(t => !questionStops.Contains(t)).Distinct().Take(MaxTerms).ToList();
+        if (terms.Count == 0)
+            return Decline(cleaned, [], null, clock);
+
+        var docHits = searcher.Search(TermsQuery(L.DocumentText, terms), settings.DocumentCandidates).ScoreDocs;
+        var sentenceHits = searcher.Search(TermsQuery(L.SentenceText, terms), settings.SentenceCandidates).ScoreDocs;
+        if (docHits.Length == 0 && sentenceHits.Length == 0)
+            return Decline(cleaned, [], null, clock);
+
+        // Document rank: paragraph BM25 plus the best sentence inside it, each scaled by the best of its kind.
+        var maxDoc = docHits.Length > 0 ? docHits[0].Score : 1f;
+        var maxSentence = sentenceHits.Length > 0 ? sentenceHits[0].Score : 1f;
+        var docScore = new Dictionary<int, double>();
+        foreach (var hit in docHits) docScore[index.DocumentOf(hit.Doc)] = hit.Score / maxDoc;
+        var bestSentenceOfDoc = new Dictionary<int, double>();
+        foreach (var hit in sentenceHits)
+        {
+            var d = index.Sentences[index.SentenceOf(hit.Doc)].Doc;
+            if (!bestSentenceOfDoc.ContainsKey(d)) bestSentenceOfDoc[d] = hit.Score / maxSentence;
+        }
+        foreach (var (d, s) in bestSentenceOfDoc)
+            docScore[d] = docScore.GetValueOrDefault(d) + settings.DocSentenceWeight * s;
+        var ranked = docScore.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).ToList();
+        var rankedDocs = ranked.Select(kv => new RankedDoc(index.Documents[kv.Key].Id, Math.Round(kv.Value, 4))).ToList();
+        var topDocScore = ranked[0].Value;
+
+        var kind = QuestionType.Of(cleaned);
+        var scored = new List<(int Sentence, double Score, double Bm25)>();
+        foreach (var hit in sentenceHits)
+        {
+            var s = index.SentenceOf(hit.Doc);
+            var sentence = index.Sentences[s];
+            if (sentence.IsHeading) continue;
+            var score = hit.Score / maxSentence + settings.SentenceDocWeight * docScore.GetValueOrDefault(sentence.Doc) / topDocScore;
+            if (kind != AnswerKind.Other && settings.TypeBonus > 0 &&
+                ShortAnswer.Extract(cleaned, index.SentenceText(s), kind, Stem) is not null && kind != AnswerKind.Other)
+                score += settings.TypeBonus;
+            scored.Add((s, score, hit.Score));
+        }
+        if (scored.Count == 0)
+            return Decline(cleaned, rankedDocs, rankedDocs[0].DocId, clock);
+        scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        var best = scored[0];
+        var bestText = index.SentenceText(best.Sentence);
+
+        var evidence = Assess(terms, scored, kind, cleaned);
+        var confidence = model.Probability(evidence);
+        LastEvidence = evidence;
+        if (confidence < model.Threshold || evidence.Coverage < settings.MinCoverage)
+            return Decline(cleaned, rankedDocs, index.Documents[index.Sentences[best.Sentence].Doc].Id, clock) with { Confidence = confidence, Evidence = evidence };
+
+        var chosen = new List<int> { best.Sentence };
+        if (scored.Count > 1 && scored[1].Score >= settings.SecondSentenceRatio * best.Score) chosen.Add(scored[1].Sentence);
+        var citations = chosen.Select(s => Cite(s)).ToList();
+        var shortAnswer = ShortAnswer.Extract(cleaned, citations[0].Quote, kind, Stem);
+        return new Answer
+        {
+            Question = cleaned,
+            Answered = true,
+            Text = string.Join("\n", citations.Select(c => $"[{c.DocId}] {c.Quote}")),
+            Short = shortAnswer,
+            Citations = citations,
+            Docs = rankedDocs,
+            Confidence = confidence,
+            Evidence = evidence,
+            Milliseconds = Ms(clock),
+        };
+    }
+
+    /// <summary>The evidence behind the last decision on this thread (for tuning runs).</summary>
+    [ThreadStatic] internal static Evidence? LastEvidence;
+
+    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question)
+    {
+        var best = scored[0].Sentence;
+        var text = index.SentenceText(best);
+        var sentenceTerms = new HashSet<string>(index.Analyzer.Terms(text), StringComparer.Ordinal);
+        var window = new HashSet<string>(sentenceTerms, StringComparer.Ordinal);
+        var sentence = index.Sentences[best];
+        var siblings = index.SentencesOfDocument[sentence.Doc];
+        foreach (var neighbour in new[] { sentence.Ordinal - 1, sentence.Ordinal + 1 })
+            if (neighbour >= 0 && neighbour < siblings.Count) window.UnionWith(index.Analyzer.Terms(index.SentenceText(siblings[neighbour])));
+
+        double total = 0, found = 0, inWindow = 0, unknown = 0, maxMissing = 0;
+        var maxIdf = Math.Log(1 + (index.SentenceCount + 0.5) / 0.5);
+        foreach (var term in terms)
+        {
+            var idf = index.SentenceIdf(term);
+            total += idf;
+            if (sentenceTerms.Contains(term)) found += idf;
+            if (window.Contains(term)) inWindow += idf;
+            else maxMissing = Math.Max(maxMissing, idf / maxIdf);
+            if (index.SentenceDocFreq(term) == 0) unknown += idf;
+        }
+        var typedMissing = kind != AnswerKind.Other && ShortAnswer.Extract(question, text, kind, Stem) is null ? 1 : 0;
+        var bestScore = scored[0].Score;
+        var margin = scored.Count > 1 && bestScore > 0 ? (bestScore - scored[1].Score) / bestScore : 1;
+        return new Evidence(found / total, inWindow / total, unknown / total, maxMissing, typedMissing,
+            scored[0].Bm25 / total, margin);
+    }
+
+    private static BooleanQuery TermsQuery(string field, List<string> terms)
+    {
+        var query = new BooleanQuery();
+        foreach (var term in terms) query.Add(new TermQuery(new Term(field, term)), Occur.SHOULD);
+        return query;
+    }
+
+    private Citation Cite(int sentence)
+    {
+        var doc = index.Documents[index.Sentences[sentence].Doc];
+        return new Citation(doc.Id, doc.Title, Quote(index.SentenceText(sentence)));
+    }
+
+    /// <summary>Trims what footnote removal can leave behind (<c>million,.</c>) without leaving the document's words.</summary>
+    internal static string Quote(string sentence)
+    {
+        var s = sentence.Trim();
+        if (s.EndsWith(",.", StringComparison.Ordinal)) s = s[..^2];
+        return s.TrimEnd(',', ';', ' ');
+    }
+
+    private string Stem(string word)
+    {
+        var terms = index.Analyzer.Terms(word);
+        return terms.Count > 0 ? terms[0] : word.ToLowerInvariant();
+    }
+
+    private static Answer Decline(string question, IReadOnlyList<RankedDoc> docs, string? closest, Stopwatch clock) => new()
+    {
+        Question = question,
+        Answered = false,
+        Text = DeclineText,
+        Docs = docs,
+        ClosestDocId = closest,
+        Milliseconds = Ms(clock),
+    };
+
+    private static double Ms(Stopwatch clock) => clock.Elapsed.TotalMilliseconds;
+
+    /// <summary>Control characters become spaces; runs of space fold; overly long input is cut.</summary>
+    internal static string Clean(string? question)
+    {
+        if (string.IsNullOrWhiteSpace(question)) return "";
+        var sb = new StringBuilder(Math.Min(question.Length, MaxQuestionChars));
+        var space = false;
+        foreach (var c in question)
+        {
+            if (sb.Length >= MaxQuestionChars) break;
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                if (!space && sb.Length > 0) sb.Append(' ');
+                space = true;
+                continue;
+            }
+            sb.Append(c);
+            space = false;
+        }
+        return sb.ToString().Trim();
+    }
+}

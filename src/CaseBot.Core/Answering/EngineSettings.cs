@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace CaseBot.Core.Answering;
+
+/// <summary>
+/// The answer engine's weights. Defaults were chosen on the SQuAD 2.0 dev yardstick (1,204 paragraphs, 6,613
+/// questions) with <c>casebot eval --set name=value</c>, never on the case questions.
+/// </summary>
+public sealed record EngineSettings
+{
+    /// <summary>Documents and sentences fetched from Lucene before re-scoring.</summary>
+    public int DocumentCandidates { get; init; } = 20;
+    public int SentenceCandidates { get; init; } = 60;
+    /// <summary>Weight of a document's best sentence in its ranking (paragraph BM25 counts 1).</summary>
+    public double DocSentenceWeight { get; init; } = 0.5;
+    /// <summary>Weight of the document's rank score in choosing the sentence (sentence BM25 counts 1).</summary>
+    public double SentenceDocWeight { get; init; } = 0.5;
+    /// <summary>Bonus for a sentence holding a candidate of the asked-for type (a date for "when").</summary>
+    public double TypeBonus { get; init; } = 0.15;
+    /// <summary>Add the runner-up sentence when it scores at least this share of the best.</summary>
+    public double SecondSentenceRatio { get; init; } = 0.8;
+
+    /// <summary>BM25 term-frequency saturation and length normalisation (Lucene's defaults are 1.2 and 0.75).</summary>
+    public float Bm25K1 { get; init; } = 0.6f;
+    public float Bm25B { get; init; } = 0.5f;
+
+    /// <summary>Never quote a sentence that holds less than this idf-weighted share of the question's terms.</summary>
+    public double MinCoverage { get; init; } = 0.3;
+
+    /// <summary>Overrides the abstention model's threshold when set (negative: use the model's).</summary>
+    public double AnswerThreshold { get; init; } = -1;
+
+    public static readonly EngineSettings Default = new();
+
+    /// <summary>Applies <c>name=value</c> overrides (for tuning runs); unknown names are an error.</summary>
+    public EngineSettings With(IEnumerable<string> assignments)
+    {
+        var result = this with { };
+        foreach (var assignment in assignments)
+        {
+            var eq = assignment.IndexOf('=');
+            var property = eq > 0 ? typeof(EngineSettings).GetProperty(assignment[..eq], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) : null;
+            if (property is null || !property.CanWrite)
+                throw new ArgumentException($"Unknown engine setting '{assignment}'. Known: {string.Join(", ", typeof(EngineSettings).GetProperties().Where(p => p.CanWrite).Select(p => p.Name))}.");
+            property.SetValue(result, Convert.ChangeType(assignment[(eq + 1)..], property.PropertyType, CultureInfo.InvariantCulture));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using CaseBot.Core.Corpus;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using L = CaseBot.Core.Indexing.IndexLayout;
+
+namespace CaseBot.Core.Indexing;
+
+/// <summary>Writes one Lucene index for a loaded corpus: a document entry per file and an entry per sentence.</summary>
+public static class IndexBuilder
+{
+    public static IndexManifest Build(LoadedCorpus corpus, Aliases aliases, string folder, string corpusPath,
+        IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        System.IO.Directory.CreateDirectory(folder);
+        var passages = 0;
+        using (var directory = FSDirectory.Open(folder))
+        using (var analyzer = new CaseAnalyzer(aliases))
+        {
+            var config = new IndexWriterConfig(CaseAnalyzer.Version, analyzer)
+            {
+                OpenMode = OpenMode.CREATE,
+                Similarity = Ranking.Similarity,
+                RAMBufferSizeMB = 64,
+            };
+            using var writer = new IndexWriter(directory, config);
+            var done = 0;
+            foreach (var doc in corpus.Documents)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                writer.AddDocument(new Document
+                {
+                    new StringField(L.Kind, L.KindDocument, Field.Store.NO),
+                    new StringField(L.DocId, doc.Id, Field.Store.YES),
+                    new StoredField(L.Title, doc.Title),
+                    new StoredField(L.FileName, doc.FileName),
+                    new StoredField(L.Body, doc.Text),
+                    new TextField(L.DocumentText, doc.Text, Field.Store.NO),
+                });
+                foreach (var span in SentenceSplitter.Split(doc.Text))
+                {
+                    writer.AddDocument(new Document
+                    {
+                        new StringField(L.Kind, L.KindSentence, Field.Store.NO),
+                        new StringField(L.DocId, doc.Id, Field.Store.YES),
+                        new StoredField(L.Start, span.Start),
+                        new StoredField(L.Length, span.Length),
+                        new StoredField(L.Heading, span.IsHeading ? 1 : 0),
+                        new TextField(L.SentenceText, doc.Text.Substring(span.Start, span.Length), Field.Store.NO),
+                    });
+                    passages++;
+                }
+                progress?.Report((++done, corpus.Documents.Count));
+            }
+            writer.ForceMerge(1);
+            writer.Commit();
+        }
+        // Questions must be analyzed with the aliases the index was built with, so they travel with it.
+        var aliasesFile = Path.Combine(corpusPath, Aliases.FileName);
+        if (File.Exists(aliasesFile)) File.Copy(aliasesFile, Path.Combine(folder, Aliases.FileName), overwrite: true);
+        var manifest = new IndexManifest(IndexManifest.CurrentFormat, corpus.Fingerprint, corpus.Documents.Count, passages,
+            DateTimeOffset.UtcNow, Path.GetFullPath(corpusPath), clock.Elapsed.TotalSeconds);
+        manifest.Save(folder);
+        return manifest;
+    }
+}

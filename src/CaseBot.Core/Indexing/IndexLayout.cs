@@ -1,0 +1,20 @@
+namespace CaseBot.Core.Indexing;
+
+/// <summary>Field names and kinds of the Lucene documents. One index holds whole documents and their sentences.</summary>
+internal static class IndexLayout
+{
+    public const string Kind = "kind";
+    public const string KindDocument = "d";
+    public const string KindSentence = "s";
+    public const string DocId = "doc";
+    /// <summary>Whole-document text and sentence text are separate fields so that each has its own BM25 statistics
+    /// (length norms and document frequencies of paragraphs and of sentences differ by an order of magnitude).</summary>
+    public const string DocumentText = "dtext";
+    public const string SentenceText = "stext";
+    public const string Title = "title";
+    public const string FileName = "file";
+    public const string Body = "body";
+    public const string Start = "start";
+    public const string Length = "len";
+    public const string Heading = "heading";
+}
