@@ -29,8 +29,11 @@ internal sealed class DiscordAdapter(
 
     public bool IsConnected => gateway.IsConnected;
 
-    /// <summary>True once the adapter has stopped for good (fatal close code or rejected token).</summary>
+    /// <summary>True once the adapter has stopped running (shutdown, fatal close code or rejected token).</summary>
     public bool Stopped { get; private set; }
+
+    /// <summary>True when it stopped because Discord refused it (fatal close code or rejected token), not for a shutdown.</summary>
+    public bool Failed { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,7 +44,7 @@ internal sealed class DiscordAdapter(
         catch (DiscordRestException ex) when (ex.IsUnauthorized)
         {
             logger.LogCritical("Discord rejected the bot token; the Discord adapter is stopping. Check Discord__Token.");
-            Stopped = true;
+            Stopped = Failed = true;
             return;
         }
         catch (Exception ex) when (ex is DiscordRestException or HttpRequestException)
@@ -57,6 +60,7 @@ internal sealed class DiscordAdapter(
         finally
         {
             Stopped = true;
+            Failed |= gateway.FatalCloseCode is not null;
             await Task.WhenAll(_inFlight.Keys).WaitAsync(DrainTimeout, CancellationToken.None)
                 .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }

@@ -187,7 +187,25 @@ public sealed class GatewaySessionTests
         Assert.Single(rig.Fake.Requests, r => r.Path == "/gateway/bot");
         Assert.False(rig.Adapter.IsConnected);
         Assert.Equal(4004, rig.Gateway.FatalCloseCode);
+        Assert.True(rig.Adapter.Failed);
         Assert.Contains(rig.Logs.Entries, e => e.Level == LogLevel.Critical && e.Message.Contains("4004") && e.Message.Contains("token"));
+    }
+
+    [Fact]
+    public async Task A_rejected_token_at_start_stops_the_adapter_without_connecting_or_retrying()
+    {
+        await using var rig = await DiscordTestRig.StartAsync(start: false);
+        rig.Fake.RespondOnce(r => r.Method == "PUT", new FakeResponse(401, """{"message": "401: Unauthorized", "code": 0}"""));
+
+        await rig.Host.StartAsync().WaitAsync(Wait.Default);
+        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default);
+        rig.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Task.Delay(50);
+
+        Assert.Single(rig.Fake.Requests);
+        Assert.Empty(rig.Fake.Connections);
+        Assert.True(rig.Adapter.Failed);
+        Assert.True(rig.Logs.Contains(LogLevel.Critical, "Discord__Token"));
     }
 
     [Theory]

@@ -41,7 +41,7 @@ internal sealed class DiscordTestRig : IAsyncDisposable
     public RecordingMetrics Metrics => (RecordingMetrics)Host.Services.GetRequiredService<IBotMetrics>();
 
     public static async Task<DiscordTestRig> StartAsync(Action<Dictionary<string, string?>>? configure = null, double jitter = 0.5,
-        bool start = true, IQuestionGate? gate = null)
+        bool start = true, IQuestionGate? gate = null, bool realEngine = false)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var fake = await FakeDiscord.StartAsync(clock);
@@ -60,8 +60,9 @@ internal sealed class DiscordTestRig : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddSingleton<ICaseBot>(bot);
         builder.Services.AddSingleton<IBotMetrics, RecordingMetrics>();
+        if (realEngine) builder.Services.AddCaseBotCore(builder.Configuration); // CaseBot:CorpusPath / IndexPath from settings
+        else builder.Services.AddSingleton<ICaseBot>(bot);
         if (gate is not null) builder.Services.AddSingleton(gate);
         // Registered first, so AddDiscordAdapter's TryAdd keeps it: a fixed jitter makes heartbeat timing exact.
         builder.Services.AddSingleton(sp => new GatewayClient(
@@ -72,7 +73,7 @@ internal sealed class DiscordTestRig : IAsyncDisposable
 
         var host = builder.Build();
         var rig = new DiscordTestRig(fake, clock, logs, bot, host);
-        if (start) await host.StartAsync().WaitAsync(Wait.Default);
+        if (start) await host.StartAsync().WaitAsync(realEngine ? TimeSpan.FromSeconds(60) : Wait.Default);
         return rig;
     }
 
