@@ -32,6 +32,8 @@ internal sealed class GatewayClient(
     private static readonly TimeSpan BackoffBase = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BackoffCap = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan IdentifySpacing = TimeSpan.FromSeconds(5);
+    /// <summary>Discord sends Hello at once; a connection that stays silent this long is dead before it started.</summary>
+    internal static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly Dictionary<int, string> FatalCloseCodes = new()
     {
@@ -181,6 +183,7 @@ internal sealed class GatewayClient(
         await transport.ConnectAsync(url, ct).ConfigureAwait(false);
         var conn = new Connection(transport);
         using var connectionCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var helloWatch = WatchForHelloAsync(conn, connectionCts.Token);
         try
         {
             while (true)
@@ -207,6 +210,7 @@ internal sealed class GatewayClient(
         finally
         {
             await connectionCts.CancelAsync().ConfigureAwait(false);
+            await helloWatch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (conn.Heartbeat is { } heartbeat) await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (ct.IsCancellationRequested) await transport.CloseAsync(1000, "shutting down").ConfigureAwait(false);
         }
@@ -361,6 +365,14 @@ internal sealed class GatewayClient(
         await conn.Transport.CloseAsync(code, "reconnecting").ConfigureAwait(false);
         conn.Transport.Abort();
         return outcome;
+    }
+
+    private async Task WatchForHelloAsync(Connection conn, CancellationToken ct)
+    {
+        await Task.Delay(HelloTimeout, time, ct).ConfigureAwait(false);
+        if (conn.Heartbeat is not null) return;
+        logger.LogWarning("No Hello from the Discord gateway within {Seconds}s; reconnecting.", HelloTimeout.TotalSeconds);
+        conn.Transport.Abort();
     }
 
     private async Task SendHeartbeatAsync(Connection conn, CancellationToken ct)

@@ -84,7 +84,6 @@ internal sealed class DiscordRestClient
                     if (attempt >= _options.MaxRestAttempts) throw GaveUp(route, attempt, status, text);
                     _logger.LogWarning("Discord rate limit on {Route}: waiting {Seconds:F2}s before try {Next}/{Max}.",
                         route, wait.TotalSeconds, attempt + 1, _options.MaxRestAttempts);
-                    _metrics.RateLimitWaited("discord", wait);
                     continue; // the wait happens in WaitForGlobal/WaitForBucket, which now know the reset
                 }
 
@@ -123,6 +122,7 @@ internal sealed class DiscordRestClient
         {
             var wait = _global.TryAcquire(route.GlobalExempt);
             if (wait <= TimeSpan.Zero) return;
+            _metrics.RateLimitWaited("discord", wait);
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
         }
     }
@@ -138,6 +138,7 @@ internal sealed class DiscordRestClient
                 return;
             }
             _logger.LogDebug("Discord bucket for {Route} is exhausted; waiting {Seconds:F2}s for its reset.", route, wait.TotalSeconds);
+            _metrics.RateLimitWaited("discord", wait);
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
         }
     }

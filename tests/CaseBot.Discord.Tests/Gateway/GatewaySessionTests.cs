@@ -262,6 +262,19 @@ public sealed class GatewaySessionTests
     }
 
     [Fact]
+    public async Task A_connection_that_never_says_hello_is_dropped_and_retried()
+    {
+        await using var rig = await DiscordTestRig.StartAsync();
+        var first = await rig.Fake.WaitForConnectionAsync(0);
+
+        await rig.Clock.AdvanceUntilAsync(() => rig.Fake.Connections.Count == 2, TimeSpan.FromSeconds(1));
+
+        await first.WaitClosedAsync();
+        Assert.True(rig.Fake.Connections[1].ConnectedAt - first.ConnectedAt >= TimeSpan.FromSeconds(30));
+        Assert.True(rig.Logs.Contains(LogLevel.Warning, "No Hello"));
+    }
+
+    [Fact]
     public async Task Dropped_socket_resumes_and_no_event_is_answered_twice_or_lost()
     {
         await using var rig = await DiscordTestRig.StartAsync();
