@@ -43,7 +43,11 @@ internal sealed class WebSocketGatewayTransport : IGatewayTransport
             {
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(), ct).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
-                    return GatewayFrame.Closed((int?)_socket.CloseStatus, _socket.CloseStatusDescription);
+                {
+                    var frame = GatewayFrame.Closed((int?)_socket.CloseStatus, _socket.CloseStatusDescription);
+                    await CloseAsync((int)(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure), "").ConfigureAwait(false); // echo, per RFC 6455
+                    return frame;
+                }
                 message.Write(buffer, 0, result.Count);
                 if (message.Length > MaxReceiveBytes)
                     throw new WebSocketException(WebSocketError.Faulted, "Gateway frame over 16 MB.");
@@ -60,14 +64,26 @@ internal sealed class WebSocketGatewayTransport : IGatewayTransport
     public async Task CloseAsync(int code, string reason)
     {
         if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        using var cts = new CancellationTokenSource(CloseHandshakeTimeout);
         try
         {
-            using var cts = new CancellationTokenSource(CloseHandshakeTimeout);
+            await _sendLock.WaitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        try
+        {
             await _socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // Closing a dead connection: nothing to tell anyone.
+        }
+        finally
+        {
+            _sendLock.Release();
         }
     }
 

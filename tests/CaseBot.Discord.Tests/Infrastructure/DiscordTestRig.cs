@@ -108,6 +108,12 @@ internal sealed class DiscordTestRig : IAsyncDisposable
             Host.Dispose();
             await Fake.DisposeAsync();
         }
+        if (Environment.GetEnvironmentVariable("DISCORD_TEST_LOGS") is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, Guid.NewGuid().ToString("N") + ".log"),
+                string.Join('\n', Fake.Connections.Select(c => $"conn {c.Path} closed={c.IsClosed} code={c.ClientCloseCode}")) + "\n" + Logs.Dump());
+        }
         Assert.DoesNotContain(Logs.Entries, e => e.Message.Contains(Token, StringComparison.Ordinal));
     }
 }

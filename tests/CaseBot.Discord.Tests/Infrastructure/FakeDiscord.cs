@@ -219,6 +219,10 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
         {
             await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
         }
+        catch (Exception ex) when (IsPeerGone(ex))
+        {
+            // The frame went out and the client reacted by dropping the connection before the send completed.
+        }
         finally
         {
             _sendLock.Release();
@@ -255,11 +259,20 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
         {
             await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
         }
+        catch (Exception ex) when (IsPeerGone(ex))
+        {
+            // As above: the client acted on the close frame before the send completed.
+        }
         finally
         {
             _sendLock.Release();
         }
     }
+
+    /// <summary>A send that failed because the client already dropped the connection; tests then fail on what the
+    /// client did or did not send, not on this race.</summary>
+    private static bool IsPeerGone(Exception ex) =>
+        ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException;
 
     /// <summary>Drops the TCP connection with no close frame.</summary>
     public void Abort()
