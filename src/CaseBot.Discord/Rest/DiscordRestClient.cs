@@ -22,6 +22,7 @@ internal sealed class DiscordRestClient
 {
     public const string UserAgent = "DiscordBot (https://github.com/casebot/casebot, 1.0)";
     private static readonly TimeSpan MaxServerErrorBackoff = TimeSpan.FromSeconds(8);
+    private const int MaxTrackedBuckets = 1000;
 
     private readonly HttpClient _http;
     private readonly DiscordOptions _options;
@@ -112,8 +113,19 @@ internal sealed class DiscordRestClient
 
     private BucketState BucketFor(DiscordRoute route)
     {
+        // Interaction ids and tokens are major parameters too, so every interaction adds a bucket: forget idle ones.
+        if (_buckets.Count > MaxTrackedBuckets) PruneIdleBuckets();
         var key = _bucketHashByRoute.TryGetValue(route.RouteKey, out var hash) ? hash : route.RouteKey;
         return _buckets.GetOrAdd(key + "|" + route.MajorParameter, _ => new BucketState());
+    }
+
+    internal int TrackedBuckets => _buckets.Count;
+
+    private void PruneIdleBuckets()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (key, bucket) in _buckets)
+            if (bucket.ResetAt <= now && bucket.Gate.CurrentCount == 1) _buckets.TryRemove(key, out _);
     }
 
     private async Task WaitForGlobalAsync(DiscordRoute route, CancellationToken ct)

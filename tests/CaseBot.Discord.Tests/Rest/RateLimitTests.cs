@@ -148,6 +148,25 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Idle_buckets_are_forgotten_but_an_exhausted_one_is_kept()
+    {
+        _fake.RespondOnce(To(ChannelA), new FakeResponse(200, "{}",
+            [new("X-RateLimit-Remaining", "0"), new("X-RateLimit-Reset-After", "30"), new("X-RateLimit-Bucket", "hot")]));
+        await Post(ChannelA).WaitAsync(Wait.Default);
+        for (var i = 0; i < 1005; i++)
+            await _rest.SendAsync(DiscordRoute.InteractionCallback(i.ToString(), "t"), null, CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await _rest.SendAsync(DiscordRoute.InteractionCallback("last", "t"), null, CancellationToken.None);
+        Assert.InRange(_rest.TrackedBuckets, 2, 100);
+
+        var second = Post(ChannelA);
+        await Task.Delay(100);
+        Assert.False(second.IsCompleted); // the exhausted bucket survived the pruning
+        await _clock.AdvanceUntilAsync(() => second.IsCompleted, TimeSpan.FromSeconds(1));
+        Assert.True(_fake.Requests.Where(To(ChannelA)).Last().At - _fake.Requests.Where(To(ChannelA)).First().At >= TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Interaction_tokens_in_urls_never_reach_the_logs()
     {
         const string secret = "aW50ZXJhY3Rpb246ODY2ODE4MTk1MDMzMjkyODUx";
