@@ -110,12 +110,12 @@ internal sealed class GatewayClient(
                     logger.LogCritical("Discord gateway closed with {Code}: {Why}. The Discord adapter is stopping and will not reconnect.",
                         outcome.CloseCode, outcome.Why);
                     return;
-                case Next.Resume:
-                    wait = TimeSpan.Zero;
-                    break;
-                case Next.Identify:
-                    ClearSession();
-                    wait = TimeSpan.Zero;
+                case Next.Resume or Next.Identify:
+                    if (outcome.Next == Next.Identify) ClearSession();
+                    // At once after a healthy connection; backed off when the last one never got to READY/RESUMED,
+                    // so a server that keeps asking for reconnects cannot make us spin.
+                    wait = _failures == 0 ? TimeSpan.Zero : Backoff(_failures);
+                    _failures++;
                     break;
                 case Next.IdentifyAfterInvalidSession:
                     ClearSession();

@@ -131,6 +131,26 @@ public sealed class GatewaySessionTests
     }
 
     [Fact]
+    public async Task Repeated_reconnect_requests_before_resumed_are_backed_off()
+    {
+        await using var rig = await DiscordTestRig.StartAsync();
+        var (first, _) = await rig.ConnectAsync();
+        await first.SendAsync(Fixture.Json("gateway/op7_reconnect.json"));
+        var second = await rig.Fake.WaitForConnectionAsync(1);
+        await second.SendAsync(Events.Hello());
+        await second.ExpectOpAsync(6);
+        var askedAt = rig.Clock.GetUtcNow();
+
+        await second.SendAsync(Fixture.Json("gateway/op7_reconnect.json")); // again, before RESUMED
+        await second.WaitClosedAsync();
+        await Task.Delay(100);
+        Assert.Equal(2, rig.Fake.Connections.Count);
+        await rig.Clock.AdvanceUntilAsync(() => rig.Fake.Connections.Count == 3, TimeSpan.FromMilliseconds(100));
+
+        Assert.InRange(rig.Fake.Connections[2].ConnectedAt - askedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2.1));
+    }
+
+    [Fact]
     public async Task Op9_resumable_resumes_the_session()
     {
         await using var rig = await DiscordTestRig.StartAsync();
