@@ -178,11 +178,18 @@ public sealed class AnswerEngine
         return s.TrimEnd(',', ';', ' ');
     }
 
+    /// <summary>Stems by the index's own analysis, cached: short-answer picking stems every word of every candidate.</summary>
     private string Stem(string word)
     {
+        if (stems.TryGetValue(word, out var stem)) return stem;
         var terms = index.Analyzer.Terms(word);
-        return terms.Count > 0 ? terms[0] : word.ToLowerInvariant();
+        stem = terms.Count > 0 ? terms[0] : word.ToLowerInvariant();
+        if (stems.Count < MaxCachedStems) stems.TryAdd(word, stem);
+        return stem;
     }
+
+    private const int MaxCachedStems = 200_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> stems = new(StringComparer.Ordinal);
 
     private static Answer Decline(string question, IReadOnlyList<RankedDoc> docs, string? closest, Stopwatch clock) => new()
     {
