@@ -11,10 +11,11 @@ internal sealed class RunningHost : IAsyncDisposable
 {
     private readonly string _scratch;
 
-    private RunningHost(WebApplication app, string scratch)
+    private RunningHost(WebApplication app, string scratch, string corpus)
     {
         App = app;
         _scratch = scratch;
+        CorpusPath = corpus;
         BaseAddress = new Uri(app.Urls.First());
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
     }
@@ -23,6 +24,7 @@ internal sealed class RunningHost : IAsyncDisposable
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
     public IServiceProvider Services => App.Services;
+    public string CorpusPath { get; }
 
     /// <param name="engine">A fake engine, or null for the real one over a copy of the repo's corpus.</param>
     public static async Task<RunningHost> StartAsync(ICaseBot? engine = null, IEnumerable<string>? settings = null,
@@ -56,7 +58,7 @@ internal sealed class RunningHost : IAsyncDisposable
             RepoPaths.TryDelete(scratch);
             throw;
         }
-        return new RunningHost(app, scratch);
+        return new RunningHost(app, scratch, corpus);
     }
 
     public async ValueTask DisposeAsync()
