@@ -10,16 +10,34 @@ public static class AdapterEndpoints
 {
     public static IEndpointRouteBuilder MapAdapterEndpoints(this IEndpointRouteBuilder app)
     {
-        // ── MOUNT POINT: platform HTTP handlers ─────────────────────────────────────────────────────────────
-        // POST /discord/interactions → the Discord adapter's Ed25519-verifying interactions handler.
-        // POST /slack/events         → the Slack adapter's signed Events API handler, (headers, body) → response.
-        // Both need the RAW request body (signatures are over the exact bytes): read it with
-        // `await new StreamReader(http.Request.Body).ReadToEndAsync()` — never model-bind — and map the handler's
-        // response (status, content type, body) back onto HttpResponse. Map a route only when the adapter
-        // registered its handler in DI, e.g.
-        //   if (app.ServiceProvider.GetService<DiscordInteractionsHandler>() is { } discord)
-        //       app.MapPost("/discord/interactions", async (HttpRequest req) => …discord.HandleAsync(headers, body)…);
-        // The handler classes live on the `discord` / `slack` branches; wire them here after merging.
+        // ── MOUNT POINT: platform HTTP handlers (wire after merging the `discord` and `slack` branches) ──────────
+        // Both handlers verify a signature over the RAW body: read the bytes, never model-bind, and copy the
+        // handler's status / content type / body back unchanged. Mount a route only when its adapter registered
+        // the handler (AddDiscordAdapter / AddSlackAdapter return false and register nothing otherwise):
+        //
+        // if (app.ServiceProvider.GetService<CaseBot.Discord.Interactions.DiscordInteractionEndpoint>() is { Enabled: true } discord)
+        //     app.MapPost("/discord/interactions", async (HttpRequest req, CancellationToken ct) =>
+        //     {
+        //         var body = await ReadBodyAsync(req, ct);
+        //         var r = await discord.HandleAsync(req.Headers[DiscordInteractionEndpoint.SignatureHeader],
+        //             req.Headers[DiscordInteractionEndpoint.TimestampHeader], body, ct);
+        //         return Results.Text(r.Body, r.ContentType, statusCode: r.StatusCode);
+        //     });
+        //
+        // if (app.ServiceProvider.GetService<CaseBot.Slack.Http.SlackHttpHandler>() is { } slack)
+        //     app.MapPost("/slack/events", async (HttpRequest req, CancellationToken ct) =>   // also /slack/commands
+        //     {
+        //         var body = await ReadBodyAsync(req, ct);
+        //         var r = slack.Handle(req.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), body.Span);
+        //         return Results.Text(r.Body, r.ContentType, statusCode: r.Status);
+        //     });
+        //
+        // static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest req, CancellationToken ct)
+        // {
+        //     using var copy = new MemoryStream();
+        //     await req.Body.CopyToAsync(copy, ct);   // Kestrel's MaxRequestBodySize (1 MB, ServeHost) bounds this
+        //     return copy.ToArray();
+        // }
         return app;
     }
 }

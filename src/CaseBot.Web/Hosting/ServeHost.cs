@@ -137,7 +137,8 @@ public static class ServeHost
         if (!discord && !slack)
             app.Logger.LogWarning(
                 "No chat platform is configured, so only the web console answers. To connect Discord, set Discord__Token " +
-                "(see docs/discord.md); to connect Slack, set Slack__AppToken and Slack__BotToken (see docs/slack.md). " +
-                "Then restart `casebot serve`.");
+                "(or DISCORD_TOKEN) and Discord__ApplicationId: see docs/discord.md. To connect Slack, set Slack__BotToken " +
+                "and Slack__AppToken for Socket Mode (or SLACK_BOT_TOKEN / SLACK_APP_TOKEN): see docs/slack.md. " +
+                "Then restart `casebot serve`. Every setting: docs/self-hosting.md.");
     }
 }
