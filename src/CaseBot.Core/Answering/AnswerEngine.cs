@@ -13,8 +13,31 @@ namespace CaseBot.Core.Answering;
 /// sentence to quote, decides whether it really answers, and cuts a short span from it. Stateless per question and
 /// thread-safe.
 /// </summary>
-public sealed class AnswerEngine(SearchIndex index, EngineSettings settings)
+public sealed class AnswerEngine
 {
+    private readonly SearchIndex index;
+    private readonly EngineSettings settings;
+    private readonly IndexSearcher searcher;
+
+    /// <summary>Words that shape a question but are not what it is about; the index keeps them, queries drop them.</summary>
+    private static readonly string[] QuestionWords =
+    [
+        "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "do", "does", "did", "done", "doing",
+        "many", "much", "name", "named", "kind", "type", "have", "has", "had", "can", "could", "would", "should",
+        "was", "were", "been", "being", "am", "i", "you", "me", "we", "us", "our", "your", "tell", "about", "according",
+        "some", "any", "one", "ones", "also", "other", "s",
+    ];
+
+    private readonly HashSet<string> questionStops;
+
+    public AnswerEngine(SearchIndex index, EngineSettings settings)
+    {
+        this.index = index;
+        this.settings = settings;
+        questionStops = new HashSet<string>(QuestionWords.SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
+        searcher = new IndexSearcher(index.Searcher.IndexReader) { Similarity = new FieldBm25Similarity(settings.Bm25K1, settings.Bm25B) };
+    }
+
     public const string DeclineText = "The case documents don't say.";
     public const string UsageText = "Ask a question about the case, for example: \"Why did City Hall block the Palantir contract?\"";
     private const int MaxQuestionChars = 1000;
@@ -30,14 +53,12 @@ public sealed class AnswerEngine(SearchIndex index, EngineSettings settings)
         if (cleaned.Length == 0)
             return new Answer { Question = question ?? "", Answered = false, Text = UsageText, IsUsageError = true, Milliseconds = Ms(clock) };
 
-        var terms = index.Analyzer.Terms(cleaned).Distinct().Take(MaxTerms).ToList();
+        var terms = index.Analyzer.Terms(cleaned).Where(t => !questionStops.Contains(t)).Distinct().Take(MaxTerms).ToList();
         if (terms.Count == 0)
             return Decline(cleaned, [], null, clock);
 
-        var query = new BooleanQuery();
-        foreach (var term in terms) query.Add(new TermQuery(new Term(L.Text, term)), Occur.SHOULD);
-        var docHits = index.Searcher.Search(query, index.DocumentFilter, settings.DocumentCandidates).ScoreDocs;
-        var sentenceHits = index.Searcher.Search(query, index.SentenceFilter, settings.SentenceCandidates).ScoreDocs;
+        var docHits = searcher.Search(TermsQuery(L.DocumentText, terms), settings.DocumentCandidates).ScoreDocs;
+        var sentenceHits = searcher.Search(TermsQuery(L.SentenceText, terms), settings.SentenceCandidates).ScoreDocs;
         if (docHits.Length == 0 && sentenceHits.Length == 0)
             return Decline(cleaned, [], null, clock);
 
@@ -95,6 +116,13 @@ public sealed class AnswerEngine(SearchIndex index, EngineSettings settings)
             Docs = rankedDocs,
             Milliseconds = Ms(clock),
         };
+    }
+
+    private static BooleanQuery TermsQuery(string field, List<string> terms)
+    {
+        var query = new BooleanQuery();
+        foreach (var term in terms) query.Add(new TermQuery(new Term(field, term)), Occur.SHOULD);
+        return query;
     }
 
     private Citation Cite(int sentence)

@@ -23,6 +23,10 @@ public sealed record EngineSettings
     /// <summary>Add the runner-up sentence when it scores at least this share of the best.</summary>
     public double SecondSentenceRatio { get; init; } = 0.8;
 
+    /// <summary>BM25 term-frequency saturation and length normalisation (Lucene's defaults are 1.2 and 0.75).</summary>
+    public float Bm25K1 { get; init; } = 1.2f;
+    public float Bm25B { get; init; } = 0.75f;
+
     public static readonly EngineSettings Default = new();
 
     /// <summary>Applies <c>name=value</c> overrides (for tuning runs); unknown names are an error.</summary>

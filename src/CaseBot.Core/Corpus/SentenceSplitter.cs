@@ -39,6 +39,7 @@ public static class SentenceSplitter
     private static void SplitLine(string text, int start, int end, List<SentenceSpan> spans)
     {
         var sentenceStart = start;
+        while (sentenceStart < end && char.IsWhiteSpace(text[sentenceStart])) sentenceStart++;
         var lineSpansBefore = spans.Count;
         for (var i = start; i < end; i++)
         {
@@ -69,7 +70,7 @@ public static class SentenceSplitter
         while (wordStart < dot && Openers.Contains(text[wordStart])) wordStart++;
         var word = text.AsSpan(wordStart, dot - wordStart);
         if (word.Length == 0) return false;
-        if (word.Length == 1 && char.IsLetter(word[0])) return true;      // an initial: "J. K. Rowling"
+        if (word.Length == 1 && char.IsUpper(word[0])) return true;       // an initial: "J. K. Rowling"
         if (wordStart == sentenceStart && IsAllDigits(word)) return true; // a list item: "1. Escalating budgets"
         if (word.Contains('.')) return true;                              // "U.S.", "e.g.", "a.m."
         return Abbreviations.Contains(word.ToString());

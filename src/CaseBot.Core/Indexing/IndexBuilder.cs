@@ -38,7 +38,7 @@ public static class IndexBuilder
                     new StoredField(L.Title, doc.Title),
                     new StoredField(L.FileName, doc.FileName),
                     new StoredField(L.Body, doc.Text),
-                    new TextField(L.Text, doc.Text, Field.Store.NO),
+                    new TextField(L.DocumentText, doc.Text, Field.Store.NO),
                 });
                 foreach (var span in SentenceSplitter.Split(doc.Text))
                 {
@@ -49,7 +49,7 @@ public static class IndexBuilder
                         new StoredField(L.Start, span.Start),
                         new StoredField(L.Length, span.Length),
                         new StoredField(L.Heading, span.IsHeading ? 1 : 0),
-                        new TextField(L.Text, doc.Text.Substring(span.Start, span.Length), Field.Store.NO),
+                        new TextField(L.SentenceText, doc.Text.Substring(span.Start, span.Length), Field.Store.NO),
                     });
                     passages++;
                 }

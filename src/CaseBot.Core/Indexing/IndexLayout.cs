@@ -7,7 +7,10 @@ internal static class IndexLayout
     public const string KindDocument = "d";
     public const string KindSentence = "s";
     public const string DocId = "doc";
-    public const string Text = "text";
+    /// <summary>Whole-document text and sentence text are separate fields so that each has its own BM25 statistics
+    /// (length norms and document frequencies of paragraphs and of sentences differ by an order of magnitude).</summary>
+    public const string DocumentText = "dtext";
+    public const string SentenceText = "stext";
     public const string Title = "title";
     public const string FileName = "file";
     public const string Body = "body";

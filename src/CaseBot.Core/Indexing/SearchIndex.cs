@@ -29,8 +29,6 @@ public sealed class SearchIndex : IDisposable
         _reader = DirectoryReader.Open(_directory);
         Searcher = new IndexSearcher(_reader) { Similarity = Ranking.Similarity };
         Analyzer = new CaseAnalyzer(Aliases.Load(folder));
-        DocumentFilter = new CachingWrapperFilter(new QueryWrapperFilter(new TermQuery(new Term(L.Kind, L.KindDocument))));
-        SentenceFilter = new CachingWrapperFilter(new QueryWrapperFilter(new TermQuery(new Term(L.Kind, L.KindSentence))));
 
         _sentenceOfLuceneDoc = new int[_reader.MaxDoc];
         _docOfLuceneDoc = new int[_reader.MaxDoc];
@@ -78,8 +76,6 @@ public sealed class SearchIndex : IDisposable
     public IndexManifest Manifest { get; }
     public IndexSearcher Searcher { get; }
     public CaseAnalyzer Analyzer { get; }
-    public Filter DocumentFilter { get; }
-    public Filter SentenceFilter { get; }
     public IReadOnlyList<DocumentInfo> Documents { get; }
     public IReadOnlyList<IndexedSentence> Sentences { get; }
     /// <summary>Sentence numbers of each document, in reading order.</summary>
@@ -107,8 +103,7 @@ public sealed class SearchIndex : IDisposable
     /// <summary>Inverse document frequency of a term among sentences; unseen terms get the highest.</summary>
     public double SentenceIdf(string term)
     {
-        var df = _reader.DocFreq(new Term(L.Text, term));
-        // Document entries also count in DocFreq; they add at most one per document and do not change the order.
+        var df = _reader.DocFreq(new Term(L.SentenceText, term));
         return Math.Log(1 + (SentenceCount - df + 0.5) / (df + 0.5));
     }
 

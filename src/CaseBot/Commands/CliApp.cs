@@ -12,6 +12,10 @@ public static class CliApp
         serve.TreatUnmatchedTokensAsErrors = false;
         serve.SetAction((parse, ct) => CaseBot.Web.ServeCommand.RunAsync(parse.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(AskCommand.Create());
+        root.Subcommands.Add(ReindexCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

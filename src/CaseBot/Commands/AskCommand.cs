@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Text.Json;
+using CaseBot.Core.Answering;
+using CaseBot.Core.Evaluation;
+
+namespace CaseBot.Cli.Commands;
+
+/// <summary><c>casebot ask "QUESTION" [--json]</c>: the answer as chat shows it.</summary>
+internal static class AskCommand
+{
+    public static Command Create()
+    {
+        var question = new Argument<string[]>("question") { Description = "The question (quote it, or give it as several words)", Arity = ArgumentArity.ZeroOrMore };
+        var json = new Option<bool>("--json") { Description = "Print the answer as one JSON run line" };
+        var corpus = CommonOptions.Corpus();
+        var index = CommonOptions.Index();
+        var command = new Command("ask", "Answer one question from the case documents, citing them.") { question, json, corpus, index };
+        command.SetAction(parse =>
+        {
+            var text = string.Join(' ', parse.GetValue(question) ?? []);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                Console.Error.WriteLine("usage: casebot ask \"QUESTION\" [--json]\n" + AnswerEngine.UsageText);
+                return 2;
+            }
+            using var bot = CommonOptions.Open(CommonOptions.Resolve(parse.GetValue(corpus)!, parse.GetValue(index)));
+            if (bot is null) return 2;
+            var answer = bot.Ask(text);
+            Console.WriteLine(parse.GetValue(json) ? RunLine.From("ask", answer).ToJson() : Render(answer, bot));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The chat rendering in plain text: the quoted lines, then the cited documents' titles.</summary>
+    internal static string Render(Answer answer, Core.ICaseBot bot)
+    {
+        if (!answer.Answered)
+        {
+            var closest = answer.ClosestDocId is { } id && bot.FindDocument(id) is { } doc ? $"\nClosest document: [{doc.Id}] {doc.Title}" : "";
+            return answer.Text + closest;
+        }
+        var sources = answer.Citations.DistinctBy(c => c.DocId).Select(c => $"  [{c.DocId}] {c.Title}");
+        var shortLine = answer.Short is { Length: > 0 } s ? $"\nIn short: {s}" : "";
+        return $"{answer.Text}{shortLine}\nSources:\n{string.Join("\n", sources)}";
+    }
+}

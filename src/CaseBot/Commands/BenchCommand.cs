@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Diagnostics;
+using CaseBot.Core;
+using CaseBot.Core.Corpus;
+using CaseBot.Core.Evaluation;
+using CaseBot.Core.Indexing;
+
+namespace CaseBot.Cli.Commands;
+
+/// <summary>
+/// <c>casebot bench</c>: index build time (cold, then warm), and the full answer path on one thread after warm-up:
+/// questions per second, p50/p99 latency, bytes allocated per question. Figures only; nothing here asserts.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var corpus = CommonOptions.Corpus();
+        var index = CommonOptions.Index();
+        var questions = new Option<string>("--questions") { Description = "Questions to time (JSONL)", Required = true };
+        var rounds = new Option<int>("--rounds") { Description = "Timed passes over the questions", DefaultValueFactory = _ => 3 };
+        var command = new Command("bench", "Measure index build time and answer latency.") { corpus, index, questions, rounds };
+        command.SetAction(parse =>
+        {
+            var corpusPath = parse.GetValue(corpus)!;
+            List<GoldQuestion> gold;
+            try { gold = GoldQuestion.Load(parse.GetValue(questions)!); }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+            var scratch = Path.Combine(Path.GetTempPath(), "casebot-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            try
+            {
+                var cold = TimeBuild(corpusPath, Path.Combine(scratch, "cold"));
+                var warm = TimeBuild(corpusPath, Path.Combine(scratch, "warm"));
+                Console.WriteLine($"index build   cold {cold.Seconds:F3} s   warm {warm.Seconds:F3} s   ({cold.Documents} documents, {cold.Passages} passages)");
+
+                var options = CommonOptions.Resolve(corpusPath, parse.GetValue(index));
+                using var bot = CaseBotService.Open(options);
+                var texts = gold.Select(q => q.Question).ToArray();
+                foreach (var q in texts.Take(Math.Min(texts.Length, 500))) bot.Ask(q); // JIT and caches
+                GC.Collect();
+                var latencies = new List<double>(texts.Length * parse.GetValue(rounds));
+                var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+                var total = Stopwatch.StartNew();
+                for (var r = 0; r < parse.GetValue(rounds); r++)
+                {
+                    foreach (var q in texts)
+                    {
+                        var t = Stopwatch.GetTimestamp();
+                        bot.Ask(q);
+                        latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    }
+                }
+                total.Stop();
+                var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+                latencies.Sort();
+                double P(double p) => latencies[Math.Clamp((int)Math.Ceiling(latencies.Count * p / 100) - 1, 0, latencies.Count - 1)];
+                Console.WriteLine($"answer path   {latencies.Count} questions on one thread: {latencies.Count / total.Elapsed.TotalSeconds:F0} q/s   " +
+                                  $"p50 {P(50):F3} ms   p99 {P(99):F3} ms   max {latencies[^1]:F3} ms");
+                Console.WriteLine($"allocation    {allocated / latencies.Count:N0} bytes per question");
+                Console.WriteLine($"memory        working set {Environment.WorkingSet / (1024 * 1024)} MiB, managed heap {GC.GetTotalMemory(false) / (1024 * 1024)} MiB");
+                return 0;
+            }
+            catch (CorpusException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+            finally
+            {
+                try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
+            }
+        });
+        return command;
+    }
+
+    private static (double Seconds, int Documents, int Passages) TimeBuild(string corpusPath, string folder)
+    {
+        var clock = Stopwatch.StartNew();
+        var (manifest, _) = new IndexStore(folder).Rebuild(corpusPath);
+        return (clock.Elapsed.TotalSeconds, manifest.Documents, manifest.Passages);
+    }
+}

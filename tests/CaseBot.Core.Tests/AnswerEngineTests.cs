@@ -1,0 +1,109 @@
+using CaseBot.Core.Answering;
+
+namespace CaseBot.Core.Tests;
+
+public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixture>
+{
+    private readonly ICaseBot _bot = fixture.Bot;
+
+    [Fact]
+    public void Procurement_question_is_answered_from_document_004_with_a_cited_quote()
+    {
+        var answer = _bot.Ask("Why did City Hall say it blocked the deal?");
+
+        Assert.True(answer.Answered);
+        Assert.Equal("004", answer.Citations[0].DocId);
+        Assert.StartsWith("[004] ", answer.Text);
+        Assert.Contains("procurement", answer.Text);
+        Assert.Equal("004", answer.Docs[0].DocId);
+    }
+
+    [Fact]
+    public void Quotes_are_verbatim_from_their_document_and_free_of_footnote_markers()
+    {
+        foreach (var q in new[] { "How much was the proposed contract worth?", "Who co-founded Palantir?", "What did Stella Creasy say about Palantir?" })
+        {
+            var answer = _bot.Ask(q);
+            Assert.True(answer.Answered, q);
+            foreach (var c in answer.Citations)
+            {
+                Assert.Contains(c.Quote, _bot.FindDocument(c.DocId)!.Text);
+                Assert.DoesNotMatch(@"\[\d+(,\s*\d+)*\]", c.Quote);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_short_span_is_cut_from_the_quote_for_a_sum()
+    {
+        var answer = _bot.Ask("How much is Palantir's contract with NHS England worth?");
+        Assert.True(answer.Answered);
+        Assert.NotNull(answer.Short);
+        Assert.Contains(answer.Short, answer.Citations[0].Quote);
+        Assert.Contains("330", answer.Short);
+    }
+
+    [Theory]
+    [InlineData("Who won the Premier League this season?")]
+    [InlineData("What is the boiling point of mercury on Jupiter?")]
+    public void Off_topic_questions_are_declined_plainly(string question)
+    {
+        var answer = _bot.Ask(question);
+        Assert.False(answer.Answered);
+        Assert.Equal(AnswerEngine.DeclineText, answer.Text);
+        Assert.Empty(answer.Citations);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \t\n ")]
+    [InlineData(null)]
+    public void Empty_input_gets_usage_help(string? question)
+    {
+        var answer = _bot.Ask(question!);
+        Assert.True(answer.IsUsageError);
+        Assert.False(answer.Answered);
+        Assert.Equal(AnswerEngine.UsageText, answer.Text);
+    }
+
+    [Theory]
+    [InlineData("Palantir AND (Met OR \"City Hall\") NOT khan*")]
+    [InlineData("title:palantir~2 \\ / [0 TO 9] {a} ^3 && || !")]
+    [InlineData("\"")]
+    [InlineData("***???")]
+    [InlineData("Пaлантир 合同 🙂🚓 عقد")]
+    [InlineData("contract\u0000\u0007\u001b[31m\u202e worth")]
+    public void Query_syntax_emoji_other_scripts_and_control_characters_never_throw(string question)
+    {
+        var answer = _bot.Ask(question);
+        Assert.NotNull(answer.Text);
+        Assert.DoesNotContain('\u0000', answer.Question);
+    }
+
+    [Fact]
+    public void Ten_kilobytes_of_text_are_answered_or_declined_without_error()
+    {
+        var huge = string.Concat(Enumerable.Repeat("Why did the mayor block the Palantir contract? ", 220));
+        Assert.True(huge.Length > 10_000);
+        var answer = _bot.Ask(huge);
+        Assert.True(answer.Question.Length <= 1000);
+        Assert.True(answer.Answered);
+    }
+
+    [Fact]
+    public void Aliases_let_one_name_find_passages_that_use_another()
+    {
+        // "Scotland Yard" appears only in 002; the alias group makes it match the Met everywhere.
+        var answer = _bot.Ask("How did Scotland Yard react to the decision?");
+        Assert.True(answer.Answered);
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("Metropolitan Police") || c.Quote.Contains("Met"));
+    }
+
+    [Fact]
+    public void Documents_are_listed_and_found_by_id_with_or_without_brackets()
+    {
+        Assert.Equal(5, _bot.Documents.Count);
+        Assert.Equal("004", _bot.FindDocument("[004]")!.Id);
+        Assert.Null(_bot.FindDocument("999"));
+    }
+}
