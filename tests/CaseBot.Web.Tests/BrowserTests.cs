@@ -63,6 +63,17 @@ public sealed class BrowserTests
         Assert.Equal(FakeCaseBot.MarkupTitle, await page.Locator("#docs tbody tr").Nth(1).Locator("td").Nth(1).TextContentAsync());
         Assert.Equal(0, await page.Locator("#injected, #q-injected, #answer img, #docs img").CountAsync());
 
+        // A decline shows the plain text and the closest document, its markup title as text too.
+        await page.FillAsync("#question", "what about the weather");
+        await page.ClickAsync("#ask-button");
+        await page.Locator("#answer[data-state=declined]").WaitForAsync();
+        Assert.Equal("The case documents don't say.", await page.Locator("#answer-text").TextContentAsync());
+        Assert.Equal($"Closest document: [002] {FakeCaseBot.MarkupTitle}", await page.Locator("#answer-closest").TextContentAsync());
+        Assert.Equal(0, await page.Locator("#injected").CountAsync());
+
+        await page.FillAsync("#question", "the markup again");
+        await page.ClickAsync("#ask-button");
+        await page.Locator("#answer[data-state=answered]").WaitForAsync();
         await page.Locator("#answer-text a.cite").ClickAsync();
         await page.Locator("mark#quote").WaitForAsync();
         Assert.Equal(0, await page.Locator("#doc-text img").CountAsync());
