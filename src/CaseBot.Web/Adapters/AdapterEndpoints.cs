@@ -10,12 +10,16 @@ public static class AdapterEndpoints
 {
     public static IEndpointRouteBuilder MapAdapterEndpoints(this IEndpointRouteBuilder app)
     {
-        // ── MOUNT POINT: platform HTTP handlers (wire after merging the `discord` and `slack` branches) ──────────
-        // Both handlers verify a signature over the RAW body: read the bytes, never model-bind, and copy the
-        // handler's status / content type / body back unchanged. Mount a route only when its adapter registered
-        // the handler (AddDiscordAdapter / AddSlackAdapter return false and register nothing otherwise):
+        // ── MOUNT POINT: platform HTTP handlers ─────────────────────────────────────────────────────────────
+        // POST /discord/interactions → CaseBot.Discord.Interactions.DiscordInteractionEndpoint (Ed25519-verified)
+        // POST /slack/events, /slack/commands → CaseBot.Slack.Http.SlackHttpHandler (signed Events API / commands)
+        // Those classes live on the `discord` / `slack` branches. After merging them, replace this comment with
+        // the code below (it was compiled and run against both branches merged in a scratch tree: bad signatures
+        // get 401 on both routes) and add `using CaseBot.Discord.Interactions; using CaseBot.Slack.Http;
+        // using Microsoft.AspNetCore.Builder; using Microsoft.AspNetCore.Http; using Microsoft.Extensions.DependencyInjection;`.
+        // Both handlers verify a signature over the RAW body: read bytes, never model-bind, copy the response back.
         //
-        // if (app.ServiceProvider.GetService<CaseBot.Discord.Interactions.DiscordInteractionEndpoint>() is { Enabled: true } discord)
+        // if (app.ServiceProvider.GetService<DiscordInteractionEndpoint>() is { Enabled: true } discord)
         //     app.MapPost("/discord/interactions", async (HttpRequest req, CancellationToken ct) =>
         //     {
         //         var body = await ReadBodyAsync(req, ct);
@@ -24,18 +28,24 @@ public static class AdapterEndpoints
         //         return Results.Text(r.Body, r.ContentType, statusCode: r.StatusCode);
         //     });
         //
-        // if (app.ServiceProvider.GetService<CaseBot.Slack.Http.SlackHttpHandler>() is { } slack)
-        //     app.MapPost("/slack/events", async (HttpRequest req, CancellationToken ct) =>   // also /slack/commands
+        // if (app.ServiceProvider.GetService<SlackHttpHandler>() is { } slack)
+        // {
+        //     // One handler serves both the Events API and slash commands; Slack may be pointed at either path.
+        //     async Task<IResult> Handle(HttpRequest req, CancellationToken ct)
         //     {
         //         var body = await ReadBodyAsync(req, ct);
         //         var r = slack.Handle(req.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), body.Span);
         //         return Results.Text(r.Body, r.ContentType, statusCode: r.Status);
-        //     });
+        //     }
+        //     app.MapPost("/slack/events", Handle);
+        //     app.MapPost("/slack/commands", Handle);
+        // }
         //
-        // static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest req, CancellationToken ct)
+        // (class-level helper)
+        // private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest req, CancellationToken ct)
         // {
         //     using var copy = new MemoryStream();
-        //     await req.Body.CopyToAsync(copy, ct);   // Kestrel's MaxRequestBodySize (1 MB, ServeHost) bounds this
+        //     await req.Body.CopyToAsync(copy, ct); // bounded by Kestrel's MaxRequestBodySize (1 MB, ServeHost)
         //     return copy.ToArray();
         // }
         return app;
