@@ -1,5 +1,18 @@
+using CaseBot.Core;
+using CaseBot.Core.Hosting;
+using CaseBot.Slack.Commands;
+using CaseBot.Slack.Events;
+using CaseBot.Slack.Formatting;
+using CaseBot.Slack.Hosting;
+using CaseBot.Slack.Http;
+using CaseBot.Slack.Options;
+using CaseBot.Slack.SocketMode;
+using CaseBot.Slack.WebApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CaseBot.Slack;
 
@@ -8,10 +21,97 @@ public static class SlackServiceCollectionExtensions
     /// <summary>
     /// Registers the Slack adapter (options from the <c>Slack</c> section, hosted service, <c>IChatAdapter</c>)
     /// when its tokens are configured; returns false and registers nothing otherwise.
+    /// Socket Mode needs the app token and the bot token; HTTP mode the bot token and the signing secret (the host
+    /// then mounts <see cref="SlackHttpHandler"/>). The bare <c>SLACK_APP_TOKEN</c>, <c>SLACK_BOT_TOKEN</c> and
+    /// <c>SLACK_SIGNING_SECRET</c> variables are accepted too.
     /// </summary>
     public static bool AddSlackAdapter(this IServiceCollection services, IConfiguration configuration)
     {
-        // Filled in by the Slack adapter (issue 5).
-        return false;
+        var section = configuration.GetSection(SlackOptions.Section);
+        var appToken = Setting(configuration, "AppToken", "SLACK_APP_TOKEN");
+        var botToken = Setting(configuration, "BotToken", "SLACK_BOT_TOKEN");
+        var secret = Setting(configuration, "SigningSecret", "SLACK_SIGNING_SECRET");
+        if (botToken is null || (appToken is null && secret is null)) return false;
+
+        services.AddOptions<SlackOptions>()
+            .Bind(section)
+            .PostConfigure(o =>
+            {
+                o.AppToken = Setting(configuration, "AppToken", "SLACK_APP_TOKEN");
+                o.BotToken = Setting(configuration, "BotToken", "SLACK_BOT_TOKEN");
+                o.SigningSecret = Setting(configuration, "SigningSecret", "SLACK_SIGNING_SECRET");
+                // Slack__Moderators=U1,U2 arrives as one string; Slack:Moderators:0.. as an array: accept both.
+                o.Moderators = o.Moderators.Append(section["Moderators"] ?? "")
+                    .SelectMany(m => m.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    .Distinct(StringComparer.Ordinal)
+                    .ToList();
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+
+        services.AddHttpClient(SlackWebApiClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new SlackWebApiClient(
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<IOptions<SlackOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SlackWebApiClient>>(),
+            Metrics(sp)));
+
+        services.AddSingleton<SlackIdentity>();
+        services.AddSingleton(sp => new EventDeduplicator(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SlackWorkQueue>();
+        services.AddSingleton(sp => new SlackAnswerFormatter(sp.GetRequiredService<ICaseBot>()));
+        services.AddSingleton(sp => new SlackResponder(
+            sp.GetRequiredService<ICaseBot>(),
+            sp.GetRequiredService<SlackAnswerFormatter>(),
+            sp.GetRequiredService<SlackWebApiClient>(),
+            sp.GetService<IQuestionGate>() ?? new OpenQuestionGate(),
+            Metrics(sp),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SlackResponder>>()));
+        services.AddSingleton<SlackEventHandler>();
+        services.AddSingleton(sp => new SlashCommandHandler(
+            sp.GetRequiredService<ICaseBot>(),
+            sp.GetRequiredService<SlackResponder>(),
+            sp.GetRequiredService<SlackWebApiClient>(),
+            Metrics(sp),
+            sp.GetRequiredService<IOptions<SlackOptions>>(),
+            sp.GetRequiredService<ILogger<SlashCommandHandler>>()));
+
+        services.TryAddSingleton<ISocketModeTransport, ClientWebSocketTransport>();
+        services.AddSingleton<ISocketModeEnvelopeHandler, SocketModeEnvelopeHandler>();
+        services.AddSingleton(sp => new SocketModeClient(
+            sp.GetRequiredService<SlackWebApiClient>(),
+            sp.GetRequiredService<ISocketModeTransport>(),
+            sp.GetRequiredService<ISocketModeEnvelopeHandler>(),
+            sp.GetRequiredService<SlackWorkQueue>(),
+            sp.GetRequiredService<IOptions<SlackOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Metrics(sp),
+            sp.GetRequiredService<ILogger<SocketModeClient>>()));
+        services.AddSingleton(sp => new SlackHttpHandler(
+            sp.GetRequiredService<IOptions<SlackOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<SlackEventHandler>(),
+            sp.GetRequiredService<SlashCommandHandler>(),
+            sp.GetRequiredService<SlackWorkQueue>(),
+            sp.GetRequiredService<ILogger<SlackHttpHandler>>()));
+
+        services.AddSingleton<SlackAdapter>();
+        services.AddSingleton<IChatAdapter>(sp => sp.GetRequiredService<SlackAdapter>());
+        services.AddHostedService<SlackHostedService>();
+        return true;
     }
+
+    /// <summary>The configured value of <c>Slack:{key}</c>, else of the bare env variable; blank counts as unset.</summary>
+    private static string? Setting(IConfiguration configuration, string key, string envName)
+    {
+        var value = configuration[$"{SlackOptions.Section}:{key}"];
+        if (string.IsNullOrWhiteSpace(value)) value = configuration[envName];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    // The host registers real metrics; without them the adapter still runs.
+    private static IBotMetrics Metrics(IServiceProvider sp) => sp.GetService<IBotMetrics>() ?? NullBotMetrics.Instance;
 }

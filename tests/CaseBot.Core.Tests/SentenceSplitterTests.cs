@@ -55,3 +55,16 @@ public class SentenceSplitterTests
         }
     }
 }
+
+public class CaseAnalyzerTests
+{
+    [Fact]
+    public void Alias_names_share_a_group_token_and_typographic_hyphens_fold()
+    {
+        using var analyzer = new Indexing.CaseAnalyzer(Indexing.Aliases.Parse(["Met = Metropolitan Police = Scotland Yard", "# a comment", "lonely"]));
+        var yard = analyzer.Terms("Scotland Yard said");
+        var met = analyzer.Terms("The Metropolitan Police said");
+        Assert.Contains(yard.Intersect(met), t => t.StartsWith("zzalias"));
+        Assert.Equal(analyzer.Terms("Met-Police"), analyzer.Terms("Met\u2011Police"));
+    }
+}

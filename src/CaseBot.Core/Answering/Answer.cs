@@ -23,5 +23,9 @@ public sealed record Answer
     public string? ClosestDocId { get; init; }
     /// <summary>Set when the input itself was unusable (empty, only symbols): adapters show usage help.</summary>
     public bool IsUsageError { get; init; }
+    /// <summary>The abstention model's probability that the quoted sentence answers the question (0 when not assessed).</summary>
+    public double Confidence { get; init; }
+    /// <summary>The inputs behind <see cref="Confidence"/>, when a sentence was assessed.</summary>
+    public Evidence? Evidence { get; init; }
     public double Milliseconds { get; init; }
 }

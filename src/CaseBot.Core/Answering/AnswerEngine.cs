@@ -18,6 +18,7 @@ public sealed class AnswerEngine
     private readonly SearchIndex index;
     private readonly EngineSettings settings;
     private readonly IndexSearcher searcher;
+    private readonly AbstentionModel model;
 
     /// <summary>Words that shape a question but are not what it is about; the index keeps them, queries drop them.</summary>
     private static readonly string[] QuestionWords =
@@ -30,8 +31,10 @@ public sealed class AnswerEngine
 
     private readonly HashSet<string> questionStops;
 
-    public AnswerEngine(SearchIndex index, EngineSettings settings)
+    public AnswerEngine(SearchIndex index, EngineSettings settings, AbstentionModel? model = null)
     {
+        this.model = model ?? AbstentionModel.Default;
+        if (settings.AnswerThreshold >= 0) this.model = this.model with { Threshold = settings.AnswerThreshold };
         this.index = index;
         this.settings = settings;
         questionStops = new HashSet<string>(QuestionWords.SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
@@ -80,7 +83,7 @@ public sealed class AnswerEngine
         var topDocScore = ranked[0].Value;
 
         var kind = QuestionType.Of(cleaned);
-        var scored = new List<(int Sentence, double Score)>();
+        var scored = new List<(int Sentence, double Score, double Bm25)>();
         foreach (var hit in sentenceHits)
         {
             var s = index.SentenceOf(hit.Doc);
@@ -90,7 +93,7 @@ public sealed class AnswerEngine
             if (kind != AnswerKind.Other && settings.TypeBonus > 0 &&
                 ShortAnswer.Extract(cleaned, index.SentenceText(s), kind, Stem) is not null && kind != AnswerKind.Other)
                 score += settings.TypeBonus;
-            scored.Add((s, score));
+            scored.Add((s, score, hit.Score));
         }
         if (scored.Count == 0)
             return Decline(cleaned, rankedDocs, rankedDocs[0].DocId, clock);
@@ -98,9 +101,11 @@ public sealed class AnswerEngine
         var best = scored[0];
         var bestText = index.SentenceText(best.Sentence);
 
-        var coverage = Coverage(terms, bestText);
-        if (coverage < settings.MinCoverage)
-            return Decline(cleaned, rankedDocs, index.Documents[index.Sentences[best.Sentence].Doc].Id, clock);
+        var evidence = Assess(terms, scored, kind, cleaned);
+        var confidence = model.Probability(evidence);
+        LastEvidence = evidence;
+        if (confidence < model.Threshold || evidence.Coverage < settings.MinCoverage)
+            return Decline(cleaned, rankedDocs, index.Documents[index.Sentences[best.Sentence].Doc].Id, clock) with { Confidence = confidence, Evidence = evidence };
 
         var chosen = new List<int> { best.Sentence };
         if (scored.Count > 1 && scored[1].Score >= settings.SecondSentenceRatio * best.Score) chosen.Add(scored[1].Sentence);
@@ -114,8 +119,42 @@ public sealed class AnswerEngine
             Short = shortAnswer,
             Citations = citations,
             Docs = rankedDocs,
+            Confidence = confidence,
+            Evidence = evidence,
             Milliseconds = Ms(clock),
         };
+    }
+
+    /// <summary>The evidence behind the last decision on this thread (for tuning runs).</summary>
+    [ThreadStatic] internal static Evidence? LastEvidence;
+
+    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question)
+    {
+        var best = scored[0].Sentence;
+        var text = index.SentenceText(best);
+        var sentenceTerms = new HashSet<string>(index.Analyzer.Terms(text), StringComparer.Ordinal);
+        var window = new HashSet<string>(sentenceTerms, StringComparer.Ordinal);
+        var sentence = index.Sentences[best];
+        var siblings = index.SentencesOfDocument[sentence.Doc];
+        foreach (var neighbour in new[] { sentence.Ordinal - 1, sentence.Ordinal + 1 })
+            if (neighbour >= 0 && neighbour < siblings.Count) window.UnionWith(index.Analyzer.Terms(index.SentenceText(siblings[neighbour])));
+
+        double total = 0, found = 0, inWindow = 0, unknown = 0, maxMissing = 0;
+        var maxIdf = Math.Log(1 + (index.SentenceCount + 0.5) / 0.5);
+        foreach (var term in terms)
+        {
+            var idf = index.SentenceIdf(term);
+            total += idf;
+            if (sentenceTerms.Contains(term)) found += idf;
+            if (window.Contains(term)) inWindow += idf;
+            else maxMissing = Math.Max(maxMissing, idf / maxIdf);
+            if (index.SentenceDocFreq(term) == 0) unknown += idf;
+        }
+        var typedMissing = kind != AnswerKind.Other && ShortAnswer.Extract(question, text, kind, Stem) is null ? 1 : 0;
+        var bestScore = scored[0].Score;
+        var margin = scored.Count > 1 && bestScore > 0 ? (bestScore - scored[1].Score) / bestScore : 1;
+        return new Evidence(found / total, inWindow / total, unknown / total, maxMissing, typedMissing,
+            scored[0].Bm25 / total, margin);
     }
 
     private static BooleanQuery TermsQuery(string field, List<string> terms)
@@ -139,25 +178,18 @@ public sealed class AnswerEngine
         return s.TrimEnd(',', ';', ' ');
     }
 
-    /// <summary>The idf-weighted share of the question's terms that the sentence contains.</summary>
-    private double Coverage(List<string> questionTerms, string sentence)
-    {
-        var sentenceTerms = new HashSet<string>(index.Analyzer.Terms(sentence), StringComparer.Ordinal);
-        double found = 0, total = 0;
-        foreach (var term in questionTerms)
-        {
-            var idf = index.SentenceIdf(term);
-            total += idf;
-            if (sentenceTerms.Contains(term)) found += idf;
-        }
-        return total > 0 ? found / total : 0;
-    }
-
+    /// <summary>Stems by the index's own analysis, cached: short-answer picking stems every word of every candidate.</summary>
     private string Stem(string word)
     {
+        if (stems.TryGetValue(word, out var stem)) return stem;
         var terms = index.Analyzer.Terms(word);
-        return terms.Count > 0 ? terms[0] : word.ToLowerInvariant();
+        stem = terms.Count > 0 ? terms[0] : word.ToLowerInvariant();
+        if (stems.Count < MaxCachedStems) stems.TryAdd(word, stem);
+        return stem;
     }
+
+    private const int MaxCachedStems = 200_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> stems = new(StringComparer.Ordinal);
 
     private static Answer Decline(string question, IReadOnlyList<RankedDoc> docs, string? closest, Stopwatch clock) => new()
     {

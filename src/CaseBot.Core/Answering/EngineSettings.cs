@@ -18,14 +18,18 @@ public sealed record EngineSettings
     public double SentenceDocWeight { get; init; } = 0.5;
     /// <summary>Bonus for a sentence holding a candidate of the asked-for type (a date for "when").</summary>
     public double TypeBonus { get; init; } = 0.15;
-    /// <summary>Answer when the idf-weighted share of question terms found in the quoted sentence reaches this.</summary>
-    public double MinCoverage { get; init; } = 0.5;
     /// <summary>Add the runner-up sentence when it scores at least this share of the best.</summary>
     public double SecondSentenceRatio { get; init; } = 0.8;
 
     /// <summary>BM25 term-frequency saturation and length normalisation (Lucene's defaults are 1.2 and 0.75).</summary>
-    public float Bm25K1 { get; init; } = 1.2f;
-    public float Bm25B { get; init; } = 0.75f;
+    public float Bm25K1 { get; init; } = 0.6f;
+    public float Bm25B { get; init; } = 0.5f;
+
+    /// <summary>Never quote a sentence that holds less than this idf-weighted share of the question's terms.</summary>
+    public double MinCoverage { get; init; } = 0.3;
+
+    /// <summary>Overrides the abstention model's threshold when set (negative: use the model's).</summary>
+    public double AnswerThreshold { get; init; } = -1;
 
     public static readonly EngineSettings Default = new();
 

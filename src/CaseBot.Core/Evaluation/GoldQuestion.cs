@@ -12,6 +12,8 @@ public sealed record GoldQuestion
     [JsonPropertyName("answers")] public IReadOnlyList<string> Answers { get; init; } = [];
     [JsonPropertyName("gold_docs")] public IReadOnlyList<string>? GoldDocs { get; init; }
     [JsonPropertyName("gold_doc")] public string? GoldDoc { get; init; }
+    /// <summary>The article a yardstick question belongs to (cross-validation groups).</summary>
+    [JsonPropertyName("title")] public string? Title { get; init; }
 
     public IReadOnlyList<string> Gold => GoldDocs ?? (GoldDoc is null ? [] : [GoldDoc]);
 

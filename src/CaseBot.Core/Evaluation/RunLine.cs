@@ -17,6 +17,9 @@ public sealed record RunLine
     [JsonPropertyName("docs")] public IReadOnlyList<string> Docs { get; init; } = [];
     [JsonPropertyName("scores")] public IReadOnlyList<double> Scores { get; init; } = [];
     [JsonPropertyName("ms")] public double Ms { get; init; }
+    /// <summary>The abstention model's probability; not read by score.py, kept for tuning.</summary>
+    [JsonPropertyName("confidence")] public double Confidence { get; init; }
+    [JsonPropertyName("evidence")] public double[]? Evidence { get; init; }
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -34,6 +37,8 @@ public sealed record RunLine
         Docs = answer.Docs.Take(10).Select(d => d.DocId).ToList(),
         Scores = answer.Docs.Take(10).Select(d => d.Score).ToList(),
         Ms = Math.Round(answer.Milliseconds, 4),
+        Confidence = Math.Round(answer.Confidence, 4),
+        Evidence = answer.Evidence?.ToArray().Select(x => Math.Round(x, 3)).ToArray(),
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -107,6 +107,8 @@ public sealed class SearchIndex : IDisposable
         return Math.Log(1 + (SentenceCount - df + 0.5) / (df + 0.5));
     }
 
+    public int SentenceDocFreq(string term) => _reader.DocFreq(new Term(L.SentenceText, term));
+
     public void Dispose()
     {
         _reader.Dispose();

@@ -16,6 +16,7 @@ public static class CliApp
         root.Subcommands.Add(ReindexCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TuneAbstentionCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using CaseBot.Core;
+using CaseBot.Core.Hosting;
+using CaseBot.Slack.Formatting;
+using CaseBot.Slack.WebApi;
+using Microsoft.Extensions.Logging;
+
+namespace CaseBot.Slack.Events;
+
+/// <summary>Where a question is answered: gate, ask, format, post. Shared by mentions, DMs and <c>/casebot</c>.</summary>
+internal sealed class SlackResponder(
+    ICaseBot bot,
+    SlackAnswerFormatter formatter,
+    SlackWebApiClient api,
+    IQuestionGate gate,
+    IBotMetrics metrics,
+    TimeProvider time,
+    ILogger<SlackResponder> log)
+{
+    public const string UsageText =
+        "Ask me about the London mayor blocking the £50m Met Police contract with Palantir, e.g. `/casebot why was the contract blocked?` or mention me with a question. `/casebot help` shows this.";
+
+    /// <summary>Where and how to reply.</summary>
+    /// <param name="Channel">Channel or DM id.</param>
+    /// <param name="User">The asker.</param>
+    /// <param name="ThreadTs">Thread to reply in (mentions), or null.</param>
+    /// <param name="IsDirect">A DM: refusals and usage help go in the DM itself, not as ephemeral messages.</param>
+    /// <param name="ShowAsker">Slash commands: the channel did not see the question, so the reply shows it.</param>
+    public sealed record Target(string Channel, string User, string? ThreadTs, bool IsDirect, bool ShowAsker);
+
+    public async Task AnswerAsync(string question, Target to, CancellationToken ct)
+    {
+        var decision = gate.Check(SlackWebApiClient.Platform, to.User, to.Channel);
+        if (!decision.Allowed)
+        {
+            await ReplyQuietlyAsync(to, decision.Refusal ?? "Not now, please try again later.", ct);
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        var answer = bot.Ask(question);
+        if (answer.IsUsageError)
+        {
+            await ReplyQuietlyAsync(to, UsageText, ct);
+            return;
+        }
+
+        var message = formatter.Format(answer, to.ShowAsker ? to.User : null);
+        var result = await api.PostMessageAsync(to.Channel, message, to.ThreadTs, ct);
+        if (!result.Ok && result.Error is "not_in_channel" or "channel_not_found")
+            await api.PostEphemeralAsync(to.Channel, to.User,
+                SlackAnswerFormatter.Plain("I can't post in this channel. Invite me with /invite @CaseBot, or ask me in a DM."), null, ct);
+        metrics.QuestionAnswered(SlackWebApiClient.Platform, answer.Answered, time.GetElapsedTime(started));
+        log.LogInformation("Slack answer in {Channel}: answered={Answered}, posted={Posted} ({Error})",
+            to.Channel, answer.Answered, result.Ok, result.Error ?? "ok");
+    }
+
+    /// <summary>Text only the asker should see: ephemeral in channels, a plain reply in a DM.</summary>
+    public Task ReplyQuietlyAsync(Target to, string text, CancellationToken ct) =>
+        to.IsDirect
+            ? api.PostMessageAsync(to.Channel, SlackAnswerFormatter.Plain(text), to.ThreadTs, ct)
+            : api.PostEphemeralAsync(to.Channel, to.User, SlackAnswerFormatter.Plain(text), to.ThreadTs, ct);
+}

@@ -1,0 +1,112 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Web;
+using CaseBot.Slack.Commands;
+using CaseBot.Slack.Events;
+using CaseBot.Slack.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CaseBot.Slack.Http;
+
+/// <summary>What to send back to Slack for one request.</summary>
+public sealed record SlackHttpResponse(int Status, string ContentType, string Body)
+{
+    internal static SlackHttpResponse Ok(string body = "") => new(200, "text/plain; charset=utf-8", body);
+    internal static SlackHttpResponse Json(JsonNode body) => new(200, "application/json; charset=utf-8", body.ToJsonString());
+    internal static readonly SlackHttpResponse Unauthorized = new(401, "text/plain; charset=utf-8", "invalid request signature");
+    internal static readonly SlackHttpResponse BadRequest = new(400, "text/plain; charset=utf-8", "unrecognised Slack request");
+}
+
+/// <summary>
+/// HTTP mode: Slack's Events API and slash commands POSTed to a Request URL. The host mounts this on its web
+/// server (e.g. <c>POST /slack/events</c> and <c>POST /slack/commands</c>, or one path for both) and passes the
+/// headers and the raw body; the answer comes back as status, content type and body. Every request must carry a
+/// valid signature (401 otherwise); work is queued so Slack gets its 200 well inside 3 seconds.
+/// </summary>
+public sealed class SlackHttpHandler
+{
+    private readonly SlackRequestVerifier _verifier;
+    private readonly SlackEventHandler _events;
+    private readonly SlashCommandHandler _commands;
+    private readonly SlackWorkQueue _queue;
+    private readonly ILogger<SlackHttpHandler> _log;
+
+    internal SlackHttpHandler(IOptions<SlackOptions> options, TimeProvider time, SlackEventHandler events,
+        SlashCommandHandler commands, SlackWorkQueue queue, ILogger<SlackHttpHandler> log)
+    {
+        _verifier = new SlackRequestVerifier(options.Value.SigningSecret, time);
+        _events = events;
+        _commands = commands;
+        _queue = queue;
+        _log = log;
+    }
+
+    /// <param name="headers">Request headers; names are matched case-insensitively.</param>
+    /// <param name="body">The raw body bytes exactly as received (the signature covers them).</param>
+    public SlackHttpResponse Handle(IEnumerable<KeyValuePair<string, string>> headers, ReadOnlySpan<byte> body)
+    {
+        var h = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in headers) h[k] = v;
+        var contentType = h.GetValueOrDefault("Content-Type") ?? "";
+        var text = Encoding.UTF8.GetString(body);
+        var isForm = contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
+        // Slack's certificate check carries no signature and needs only a 200.
+        if (isForm && HttpUtility.ParseQueryString(text)["ssl_check"] == "1") return SlackHttpResponse.Ok();
+
+        var check = _verifier.Verify(h.GetValueOrDefault("X-Slack-Request-Timestamp"), h.GetValueOrDefault("X-Slack-Signature"), body);
+        if (check != SignatureCheck.Valid)
+        {
+            _log.LogWarning("Slack HTTP request refused: {Check}", check);
+            return SlackHttpResponse.Unauthorized;
+        }
+
+        return isForm ? HandleForm(text) : HandleJson(text, h.GetValueOrDefault("X-Slack-Retry-Num"));
+    }
+
+    private SlackHttpResponse HandleForm(string text)
+    {
+        var form = HttpUtility.ParseQueryString(text);
+        if (form["payload"] is not null)
+        {
+            _log.LogDebug("Slack interactive payload acknowledged; CaseBot does not handle it");
+            return SlackHttpResponse.Ok();
+        }
+        var cmd = SlashCommand.FromForm(text);
+        if (cmd is null) return SlackHttpResponse.BadRequest;
+        var outcome = _commands.Handle(cmd);
+        if (outcome.FollowUp is not null) _queue.Enqueue("slash command " + cmd.Command, outcome.FollowUp);
+        return outcome.Response is null ? SlackHttpResponse.Ok() : SlackHttpResponse.Json(outcome.Response);
+    }
+
+    private SlackHttpResponse HandleJson(string text, string? retryNum)
+    {
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            _log.LogWarning("Slack HTTP request with malformed JSON: {Message}", ex.Message);
+            return SlackHttpResponse.BadRequest;
+        }
+
+        switch (SlackEventHandler.Str(root, "type"))
+        {
+            case "url_verification":
+                return SlackHttpResponse.Json(new JsonObject { ["challenge"] = SlackEventHandler.Str(root, "challenge") ?? "" });
+            case "event_callback":
+                if (retryNum is not null)
+                    _log.LogInformation("Slack redelivery {Retry} of event {EventId}", retryNum, SlackEventHandler.Str(root, "event_id"));
+                // The event handler drops redeliveries by event_id; 200 either way so Slack stops retrying.
+                _queue.Enqueue("event " + SlackEventHandler.Str(root, "event_id"), ct => _events.HandleAsync(root, ct));
+                return SlackHttpResponse.Ok();
+            default:
+                return SlackHttpResponse.Ok();
+        }
+    }
+}

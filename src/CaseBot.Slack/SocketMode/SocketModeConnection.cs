@@ -1,0 +1,169 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CaseBot.Slack.Events;
+using Microsoft.Extensions.Logging;
+
+namespace CaseBot.Slack.SocketMode;
+
+/// <summary>Why a link stopped being useful: Slack asked us to move (<c>disconnect</c>), or the socket went away.</summary>
+internal sealed record LinkEnd(bool IsDisconnectMessage, string Reason);
+
+/// <summary>
+/// One Socket Mode WebSocket and its read loop. Each envelope is acknowledged by <c>envelope_id</c> the moment it
+/// is read — before any answering — and its work handed to the queue. A frame that is not valid JSON is logged and
+/// skipped; the link stays up.
+/// </summary>
+internal sealed class SocketModeConnection : IAsyncDisposable
+{
+    private readonly ISocketModeLink _link;
+    private readonly ISocketModeEnvelopeHandler _handler;
+    private readonly SlackWorkQueue _queue;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop;
+    private readonly TaskCompletionSource _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<LinkEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _readLoop = Task.CompletedTask;
+    private int _disposed;
+
+    public SocketModeConnection(int id, ISocketModeLink link, ISocketModeEnvelopeHandler handler, SlackWorkQueue queue,
+        ILogger log, CancellationToken ct)
+    {
+        Id = id;
+        _link = link;
+        _handler = handler;
+        _queue = queue;
+        _log = log;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+    }
+
+    public int Id { get; }
+    public Task Hello => _hello.Task;
+    public Task<LinkEnd> Ended => _ended.Task;
+    public bool IsUp => _hello.Task.IsCompletedSuccessfully && !_readLoop.IsCompleted;
+
+    public void Start() => _readLoop = Task.Run(() => ReadLoopAsync(_stop.Token));
+
+    private async Task ReadLoopAsync(CancellationToken ct)
+    {
+        var why = "closed by Slack";
+        try
+        {
+            while (true)
+            {
+                var text = await _link.ReceiveAsync(ct);
+                if (text is null) break;
+                await ProcessAsync(text, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            why = "stopping";
+        }
+        catch (Exception ex)
+        {
+            why = "socket dropped: " + ex.GetType().Name;
+            _log.LogWarning("Slack Socket Mode link #{Id} dropped: {Message}", Id, ex.Message);
+        }
+        finally
+        {
+            _hello.TrySetException(new IOException($"Slack Socket Mode link #{Id} ended before hello ({why})"));
+            _ended.TrySetResult(new LinkEnd(false, why));
+        }
+    }
+
+    private async Task ProcessAsync(string text, CancellationToken ct)
+    {
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            root = doc.RootElement.Clone();
+            if (root.ValueKind != JsonValueKind.Object) throw new JsonException("not a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            _log.LogWarning("Slack Socket Mode link #{Id}: malformed frame skipped ({Length} chars): {Message}", Id, text.Length, ex.Message);
+            return;
+        }
+
+        var type = SlackEventHandler.Str(root, "type") ?? "";
+        var envelopeId = SlackEventHandler.Str(root, "envelope_id");
+        if (type == "hello")
+        {
+            _log.LogInformation("Slack Socket Mode link #{Id} ready (num_connections {Count})",
+                Id, root.TryGetProperty("num_connections", out var n) ? n.ToString() : "?");
+            _hello.TrySetResult();
+            return;
+        }
+        if (type == "disconnect")
+        {
+            var reason = SlackEventHandler.Str(root, "reason") ?? "unknown";
+            _log.LogInformation("Slack Socket Mode link #{Id}: disconnect ({Reason})", Id, reason);
+            _ended.TrySetResult(new LinkEnd(true, reason));
+            return;
+        }
+        if (string.IsNullOrEmpty(envelopeId))
+        {
+            _log.LogDebug("Slack Socket Mode link #{Id}: {Type} message without envelope_id ignored", Id, type);
+            return;
+        }
+
+        EnvelopeDecision decision;
+        try
+        {
+            var payload = root.TryGetProperty("payload", out var p) ? p : default;
+            var accepts = root.TryGetProperty("accepts_response_payload", out var a) && a.ValueKind == JsonValueKind.True;
+            decision = _handler.Decide(type, payload, accepts);
+        }
+        catch (Exception ex)
+        {
+            // Still ack: an envelope we cannot handle would otherwise be redelivered again and again.
+            _log.LogError(ex, "Slack Socket Mode link #{Id}: {Type} envelope could not be handled", Id, type);
+            decision = default;
+        }
+
+        var ack = new JsonObject { ["envelope_id"] = envelopeId };
+        if (decision.AckPayload is not null) ack["payload"] = decision.AckPayload;
+        try
+        {
+            await _link.SendAsync(ack.ToJsonString(), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Unacked, Slack redelivers it on another link: do the work then, not twice.
+            _log.LogWarning("Slack Socket Mode link #{Id}: ack of {Type} envelope failed ({Message}); Slack will redeliver", Id, type, ex.Message);
+            return;
+        }
+
+        if (decision.Work is not null) _queue.Enqueue(decision.What, decision.Work);
+    }
+
+    /// <summary>Closes the socket politely, lets the read loop drain what Slack still sends, then aborts.</summary>
+    public async Task CloseAsync()
+    {
+        await _link.CloseAsync();
+        try
+        {
+            await _readLoop.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+        }
+        await DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _stop.Cancel();
+        await _link.DisposeAsync();
+        try
+        {
+            await _readLoop.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+        }
+        _stop.Dispose();
+    }
+}

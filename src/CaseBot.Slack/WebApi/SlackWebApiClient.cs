@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CaseBot.Core.Hosting;
+using CaseBot.Slack.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CaseBot.Slack.WebApi;
+
+/// <summary>
+/// The few Web API methods CaseBot needs, over HttpClient. Handles what the docs ask of a client: waits out 429
+/// <c>Retry-After</c> a bounded number of times, logs <c>ok:false</c> with its error code, stops using a token Slack
+/// has refused, and paces messages per channel. Tokens go only into the Authorization header.
+/// </summary>
+public sealed class SlackWebApiClient
+{
+    public const string HttpClientName = "CaseBot.Slack";
+    internal const string Platform = "slack";
+
+    /// <summary>Errors that mean the token itself is bad: retrying would only earn more 401-like answers.</summary>
+    private static readonly HashSet<string> FatalAuthErrors =
+        ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"];
+
+    private readonly IHttpClientFactory _http;
+    private readonly SlackOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SlackWebApiClient> _log;
+    private readonly IBotMetrics _metrics;
+    private readonly ChannelPacer _pacer;
+    private readonly Uri _baseUri;
+    private volatile string? _botTokenRefused;
+    private volatile string? _appTokenRefused;
+
+    public SlackWebApiClient(IHttpClientFactory http, IOptions<SlackOptions> options, TimeProvider time,
+        ILogger<SlackWebApiClient> log, IBotMetrics metrics)
+    {
+        _http = http;
+        _options = options.Value;
+        _time = time;
+        _log = log;
+        _metrics = metrics;
+        _pacer = new ChannelPacer(time, _options.ChannelMessageInterval);
+        var baseUrl = _options.ApiBaseUrl.EndsWith('/') ? _options.ApiBaseUrl : _options.ApiBaseUrl + "/";
+        _baseUri = new Uri(baseUrl, UriKind.Absolute);
+    }
+
+    /// <summary>Set once Slack has refused the bot token; the adapter reports itself disconnected.</summary>
+    public bool BotTokenRefused => _botTokenRefused is not null;
+
+    /// <summary><c>auth.test</c> with the bot token: who CaseBot is (to ignore its own messages).</summary>
+    public async Task<(string UserId, string? BotId)> AuthTestAsync(CancellationToken ct)
+    {
+        var r = await CallAsync("auth.test", TokenKind.Bot, null, null, ct);
+        if (!r.Ok) throw Fail("auth.test", r.Error);
+        return (r.GetString("user_id") ?? throw new SlackApiException("auth.test", "no user_id in response"), r.GetString("bot_id"));
+    }
+
+    /// <summary><c>apps.connections.open</c> with the app-level token: a fresh Socket Mode URL.</summary>
+    public async Task<Uri> OpenConnectionAsync(CancellationToken ct)
+    {
+        var r = await CallAsync("apps.connections.open", TokenKind.App, null, null, ct);
+        if (!r.Ok) throw Fail("apps.connections.open", r.Error);
+        var url = r.GetString("url");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "wss" && uri.Scheme != "ws"))
+            throw new SlackApiException("apps.connections.open", "response has no WebSocket url");
+        return uri;
+    }
+
+    public Task<SlackApiResult> PostMessageAsync(string channel, SlackMessage message, string? threadTs, CancellationToken ct)
+    {
+        var body = message.ToJson();
+        body["channel"] = channel;
+        if (!string.IsNullOrEmpty(threadTs)) body["thread_ts"] = threadTs;
+        // Links in corpus text would otherwise unfurl into big previews under every answer.
+        body["unfurl_links"] = false;
+        body["unfurl_media"] = false;
+        return CallAsync("chat.postMessage", TokenKind.Bot, body, channel, ct);
+    }
+
+    public Task<SlackApiResult> PostEphemeralAsync(string channel, string user, SlackMessage message, string? threadTs, CancellationToken ct)
+    {
+        var body = message.ToJson();
+        body["channel"] = channel;
+        body["user"] = user;
+        if (!string.IsNullOrEmpty(threadTs)) body["thread_ts"] = threadTs;
+        return CallAsync("chat.postEphemeral", TokenKind.Bot, body, channel, ct);
+    }
+
+    internal enum TokenKind { Bot, App }
+
+    internal async Task<SlackApiResult> CallAsync(string method, TokenKind kind, JsonObject? body, string? paceChannel, CancellationToken ct)
+    {
+        var refused = kind == TokenKind.Bot ? _botTokenRefused : _appTokenRefused;
+        if (refused is not null)
+        {
+            _log.LogDebug("Slack {Method} skipped: the {Kind} token was refused earlier ({Error})", method, kind, refused);
+            return SlackApiResult.Failed(refused);
+        }
+
+        var token = kind == TokenKind.Bot ? _options.BotToken : _options.AppToken;
+        if (string.IsNullOrEmpty(token)) return SlackApiResult.Failed("not_authed");
+
+        if (paceChannel is not null)
+        {
+            var wait = _pacer.Reserve(paceChannel);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct);
+        }
+
+        var payload = body?.ToJsonString();
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseUri, method));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Content = payload is null
+                ? new StringContent("", Encoding.UTF8, "application/x-www-form-urlencoded")
+                : new StringContent(payload, Encoding.UTF8, "application/json");
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.CreateClient(HttpClientName).SendAsync(request, ct);
+            }
+            catch (HttpRequestException ex)
+            {
+                _log.LogWarning("Slack {Method} could not be sent: {Reason}", method, ex.Message);
+                return SlackApiResult.Failed("request_failed");
+            }
+
+            using (response)
+            {
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                    if (attempt >= _options.MaxRateLimitRetries || retryAfter > _options.MaxRetryAfter)
+                    {
+                        _log.LogWarning("Slack {Method} still rate limited after {Attempts} attempt(s) (Retry-After {RetryAfter}s); giving up",
+                            method, attempt + 1, retryAfter.TotalSeconds);
+                        return SlackApiResult.Failed("ratelimited");
+                    }
+                    // A little jitter so several waiting sends do not hit Slack in the same instant.
+                    var wait = retryAfter + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250));
+                    _log.LogInformation("Slack {Method} rate limited; waiting {Seconds:0.##}s (attempt {Attempt})", method, wait.TotalSeconds, attempt + 1);
+                    _metrics.RateLimitWaited(Platform, wait);
+                    await Task.Delay(wait, _time, ct);
+                    continue;
+                }
+
+                var result = await ReadResultAsync(response, ct);
+                if (!result.Ok)
+                {
+                    _log.LogWarning("Slack {Method} returned ok:false, error {Error} (HTTP {Status})", method, result.Error, (int)response.StatusCode);
+                    if (result.Error is not null && FatalAuthErrors.Contains(result.Error))
+                    {
+                        if (kind == TokenKind.Bot) _botTokenRefused = result.Error; else _appTokenRefused = result.Error;
+                        _log.LogError("Slack refused the {Kind} token ({Error}); no further calls with it until restart", kind, result.Error);
+                    }
+                }
+                return result;
+            }
+        }
+    }
+
+    private static async Task<SlackApiResult> ReadResultAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var root = doc.RootElement.Clone();
+            var ok = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("ok", out var okProp) && okProp.ValueKind == JsonValueKind.True;
+            var error = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
+                ? e.GetString()
+                : null;
+            if (!ok && error is null) error = response.IsSuccessStatusCode ? "unknown_error" : $"http_{(int)response.StatusCode}";
+            return new SlackApiResult(ok, ok ? null : error, root);
+        }
+        catch (JsonException)
+        {
+            return SlackApiResult.Failed(response.IsSuccessStatusCode ? "invalid_response" : $"http_{(int)response.StatusCode}");
+        }
+    }
+
+    private static Exception Fail(string method, string? error) =>
+        error is not null && FatalAuthErrors.Contains(error)
+            ? new SlackAuthException(method, error)
+            : new SlackApiException(method, error ?? "unknown_error");
+}

@@ -1,0 +1,247 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CaseBot.Slack.Tests.Infrastructure;
+
+/// <summary>One Web API request the fake received.</summary>
+internal sealed record ApiCall(int Seq, string Method, string? Authorization, JsonObject? Body, DateTimeOffset At)
+{
+    public string? Str(string name) => Body?[name]?.GetValue<string>();
+    /// <summary>JSON as a reader sees it (no \u003C escapes), so tests can search for text.</summary>
+    public static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public string BlocksJson => Body?["blocks"]?.ToJsonString(Readable) ?? "";
+    public string BodyJson => Body?.ToJsonString(Readable) ?? "";
+    public override string ToString() => $"#{Seq} {Method} {Body?.ToJsonString()}";
+}
+
+/// <summary>A canned Web API answer.</summary>
+internal sealed record FakeResponse(int Status, string Body, string? RetryAfter = null)
+{
+    public static FakeResponse Ok(string body) => new(200, body);
+}
+
+/// <summary>
+/// Slack on loopback: Kestrel serving the Web API (<c>/api/{method}</c>) and Socket Mode WebSockets (<c>/link</c>),
+/// answering from the official fixtures. Every ack, API call and link event goes into one ordered <see cref="Log"/>
+/// so tests can check what happened before what.
+/// </summary>
+internal sealed class FakeSlack : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Channel<FakeLink> _links = Channel.CreateUnbounded<FakeLink>();
+    private readonly Dictionary<string, Queue<FakeResponse>> _scripted = new(StringComparer.Ordinal);
+    private int _seq;
+    private int _linkCount;
+
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Ordered record: <c>open</c>, <c>link+N</c>, <c>link-N</c>, <c>ack:{envelope_id}</c>, <c>call:{method}</c>.</summary>
+    public AsyncList<(int Seq, string What)> Log { get; } = new();
+    public AsyncList<ApiCall> Calls { get; } = new();
+
+    /// <summary>Send hello as soon as a link is accepted (off: the test calls <see cref="FakeLink.SendHelloAsync"/>).</summary>
+    public Func<int, bool> AutoHello { get; set; } = _ => true;
+
+    /// <summary>Where the Nth apps.connections.open points (null: this fake's own /link).</summary>
+    public Func<int, string?>? LinkUrl { get; set; }
+
+    public string ApiBaseUrl { get; private set; } = "";
+    public string WsBaseUrl { get; private set; } = "";
+
+    private FakeSlack(WebApplication app) => _app = app;
+
+    public static async Task<FakeSlack> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeSlack(app);
+        app.UseWebSockets();
+        app.Map("/link", fake.AcceptLinkAsync);
+        app.MapPost("/api/{method}", fake.HandleApiAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.ApiBaseUrl = address + "/api/";
+        fake.WsBaseUrl = address.Replace("http://", "ws://") + "/link";
+        return fake;
+    }
+
+    /// <summary>Queue answers for a method; once used up, the default (ok fixture) answers.</summary>
+    public void Script(string method, params FakeResponse[] responses)
+    {
+        lock (_scripted)
+        {
+            if (!_scripted.TryGetValue(method, out var q)) _scripted[method] = q = new Queue<FakeResponse>();
+            foreach (var r in responses) q.Enqueue(r);
+        }
+    }
+
+    public int Record(string what)
+    {
+        var seq = Interlocked.Increment(ref _seq);
+        Log.Add((seq, what));
+        return seq;
+    }
+
+    public IReadOnlyList<ApiCall> CallsTo(string method) => Calls.Snapshot().Where(c => c.Method == method).ToList();
+
+    public IReadOnlyList<ApiCall> ChatCalls() => Calls.Snapshot().Where(c => c.Method.StartsWith("chat.", StringComparison.Ordinal)).ToList();
+
+    public async Task<FakeLink> NextLinkAsync(TimeSpan? timeout = null) =>
+        await _links.Reader.ReadAsync().AsTask().WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
+
+    private async Task HandleApiAsync(HttpContext ctx, string method)
+    {
+        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync();
+        JsonObject? body = null;
+        if (ctx.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true)
+            body = JsonNode.Parse(text)?.AsObject();
+        var seq = Record("call:" + method);
+        Calls.Add(new ApiCall(seq, method, ctx.Request.Headers.Authorization.ToString(), body, Clock.GetUtcNow()));
+
+        FakeResponse? scripted = null;
+        lock (_scripted)
+            if (_scripted.TryGetValue(method, out var q) && q.Count > 0) scripted = q.Dequeue();
+        var response = scripted ?? Default(method);
+
+        ctx.Response.StatusCode = response.Status;
+        if (response.RetryAfter is not null) ctx.Response.Headers["retry-after"] = response.RetryAfter;
+        ctx.Response.ContentType = "application/json;charset=utf-8";
+        await ctx.Response.WriteAsync(response.Body);
+    }
+
+    private FakeResponse Default(string method) => method switch
+    {
+        "auth.test" => FakeResponse.Ok("""{"ok":true,"url":"https://xxx.slack.com/","team":"T","user":"casebot","team_id":"T111","user_id":"U111","bot_id":"B111"}"""),
+        "apps.connections.open" => FakeResponse.Ok(new JsonObject
+        {
+            ["ok"] = true,
+            ["url"] = LinkUrl?.Invoke(CallsTo(method).Count) ?? $"{WsBaseUrl}?ticket=t{CallsTo(method).Count}",
+        }.ToJsonString()),
+        "chat.postMessage" => FakeResponse.Ok(Fixture.Text("web_api/chat.postMessage_ok.json")),
+        "chat.postEphemeral" => FakeResponse.Ok(Fixture.Text("web_api/chat.postEphemeral_ok.json")),
+        _ => FakeResponse.Ok("""{"ok":false,"error":"unknown_method"}"""),
+    };
+
+    private async Task AcceptLinkAsync(HttpContext ctx)
+    {
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            ctx.Response.StatusCode = (int)HttpStatusCode.BadRequest;
+            return;
+        }
+        using var ws = await ctx.WebSockets.AcceptWebSocketAsync();
+        var number = Interlocked.Increment(ref _linkCount);
+        var link = new FakeLink(this, ws, number);
+        Record($"link+{number}");
+        if (AutoHello(number)) await link.SendHelloAsync();
+        _links.Writer.TryWrite(link);
+        await link.ReceiveLoopAsync(ctx.RequestAborted);
+        link.MarkClosed();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(cts.Token);
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>The server side of one Socket Mode link.</summary>
+internal sealed class FakeLink(FakeSlack slack, WebSocket ws, int number)
+{
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _abort = new();
+
+    public int Number { get; } = number;
+    public AsyncList<JsonObject> Acks { get; } = new();
+    public Task Closed => _closed.Task;
+
+    private int _closeRecorded;
+
+    /// <summary>Records <c>link-N</c> once, when the client's close arrives or the socket ends.</summary>
+    internal void MarkClosed()
+    {
+        if (Interlocked.Exchange(ref _closeRecorded, 1) == 0) slack.Record($"link-{Number}");
+    }
+
+    public Task SendHelloAsync() => SendAsync(Fixture.Text("socket_mode/hello.json"));
+
+    public Task SendAsync(JsonNode message) => SendAsync(message.ToJsonString());
+
+    public async Task SendAsync(string text)
+    {
+        await _send.WaitAsync();
+        try
+        {
+            await ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    /// <summary>Drops the TCP connection without a close handshake, as a network failure would.</summary>
+    public void Abort()
+    {
+        _abort.Cancel();
+        ws.Abort();
+    }
+
+    public Task<JsonObject> WaitForAckAsync(string envelopeId) =>
+        Acks.WaitForAsync(a => a["envelope_id"]?.GetValue<string>() == envelopeId);
+
+    internal async Task ReceiveLoopAsync(CancellationToken aborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _abort.Token);
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                using var message = new MemoryStream();
+                WebSocketReceiveResult r;
+                do
+                {
+                    r = await ws.ReceiveAsync(buffer, linked.Token);
+                    if (r.MessageType == WebSocketMessageType.Close)
+                    {
+                        MarkClosed(); // logged before the client can see our close reply and move on
+                        await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                        return;
+                    }
+                    message.Write(buffer, 0, r.Count);
+                } while (!r.EndOfMessage);
+                var json = JsonNode.Parse(message.ToArray())!.AsObject();
+                if (json["envelope_id"] is not null)
+                {
+                    slack.Record("ack:" + json["envelope_id"]!.GetValue<string>());
+                    Acks.Add(json);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+        }
+        finally
+        {
+            _closed.TrySetResult();
+        }
+    }
+}
