@@ -89,4 +89,23 @@ public sealed class RealEngineTests
         var doc = await GetJson(host.Http, "/api/docs/005");
         Assert.Contains("formal appeal", doc.GetProperty("text").GetString());
     }
+
+    [Fact]
+    public async Task Questions_asked_while_the_web_reindex_runs_are_all_answered()
+    {
+        await using var host = await RunningHost.StartAsync(settings: [$"--Web:AdminToken={Token}"]);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/reindex");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        var reindex = host.Http.SendAsync(request);
+        var questions = Enumerable.Range(0, 20)
+            .Select(_ => host.Http.GetAsync("/api/ask?q=" + Uri.EscapeDataString("Who co-founded Palantir?")))
+            .ToList();
+
+        foreach (var response in await Task.WhenAll(questions).WaitAsync(Wait))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("answered").GetBoolean());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await reindex.WaitAsync(Wait)).StatusCode);
+    }
 }
