@@ -48,6 +48,7 @@ public sealed partial class AnswerEngine
     public const string UsageText = "Ask a question about the case, for example: \"Why did City Hall block the Palantir contract?\"";
     private const int MaxQuestionChars = 1000;
     private const int MaxTerms = 48;
+    private const int TypedCandidates = 12;
 
     public SearchIndex Index => index;
     public EngineSettings Settings => settings;
@@ -94,14 +95,22 @@ public sealed partial class AnswerEngine
             var sentence = index.Sentences[s];
             if (sentence.IsHeading) continue;
             var score = hit.Score / maxSentence + settings.SentenceDocWeight * docScore.GetValueOrDefault(sentence.Doc) / topDocScore;
-            if (kind != AnswerKind.Other && settings.TypeBonus > 0 &&
-                ShortAnswer.Extract(cleaned, index.SentenceText(s), kind, Stem) is not null && kind != AnswerKind.Other)
-                score += settings.TypeBonus;
             scored.Add((s, score, hit.Score));
         }
         if (scored.Count == 0)
             return Decline(cleaned, rankedDocs, rankedDocs[0].DocId, clock);
         scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        if (kind != AnswerKind.Other && settings.TypeBonus > 0)
+        {
+            // Only the leaders can overtake with the bonus; looking for typed spans in every candidate is the slow part.
+            for (var i = 0; i < Math.Min(scored.Count, TypedCandidates); i++)
+            {
+                if (scored[i].Score + settings.TypeBonus < scored[0].Score) break;
+                if (ShortAnswer.Extract(cleaned, index.SentenceText(scored[i].Sentence), kind, Stem) is not null)
+                    scored[i] = scored[i] with { Score = scored[i].Score + settings.TypeBonus };
+            }
+            scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        }
         var best = scored[0];
         var bestText = index.SentenceText(best.Sentence);
 

@@ -11,7 +11,7 @@ public sealed record EngineSettings
 {
     /// <summary>Documents and sentences fetched from Lucene before re-scoring.</summary>
     public int DocumentCandidates { get; init; } = 20;
-    public int SentenceCandidates { get; init; } = 60;
+    public int SentenceCandidates { get; init; } = 30;
     /// <summary>Weight of a document's best sentence in its ranking (paragraph BM25 counts 1).</summary>
     public double DocSentenceWeight { get; init; } = 0.5;
     /// <summary>Weight of the document's rank score in choosing the sentence (sentence BM25 counts 1).</summary>
