@@ -13,8 +13,11 @@ namespace CaseBot.Core.Answering;
 /// sentence to quote, decides whether it really answers, and cuts a short span from it. Stateless per question and
 /// thread-safe.
 /// </summary>
-public sealed class AnswerEngine
+public sealed partial class AnswerEngine
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(not|never|no|none|nobody|nothing|neither|nor|without)\b|n't\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex NegationWords();
+
     private readonly SearchIndex index;
     private readonly EngineSettings settings;
     private readonly IndexSearcher searcher;
@@ -45,6 +48,7 @@ public sealed class AnswerEngine
     public const string UsageText = "Ask a question about the case, for example: \"Why did City Hall block the Palantir contract?\"";
     private const int MaxQuestionChars = 1000;
     private const int MaxTerms = 48;
+    private const int TypedCandidates = 12;
 
     public SearchIndex Index => index;
     public EngineSettings Settings => settings;
@@ -60,8 +64,9 @@ public sealed class AnswerEngine
         if (terms.Count == 0)
             return Decline(cleaned, [], null, clock);
 
-        var docHits = searcher.Search(TermsQuery(L.DocumentText, terms), settings.DocumentCandidates).ScoreDocs;
-        var sentenceHits = searcher.Search(TermsQuery(L.SentenceText, terms), settings.SentenceCandidates).ScoreDocs;
+        var bigrams = L.Bigrams(terms).Distinct().ToList();
+        var docHits = searcher.Search(TermsQuery(L.DocumentText, terms, L.DocumentBigrams, bigrams, settings.DocBigramWeight), settings.DocumentCandidates).ScoreDocs;
+        var sentenceHits = searcher.Search(TermsQuery(L.SentenceText, terms, L.SentenceBigrams, bigrams, settings.SentenceBigramWeight), settings.SentenceCandidates).ScoreDocs;
         if (docHits.Length == 0 && sentenceHits.Length == 0)
             return Decline(cleaned, [], null, clock);
 
@@ -90,14 +95,22 @@ public sealed class AnswerEngine
             var sentence = index.Sentences[s];
             if (sentence.IsHeading) continue;
             var score = hit.Score / maxSentence + settings.SentenceDocWeight * docScore.GetValueOrDefault(sentence.Doc) / topDocScore;
-            if (kind != AnswerKind.Other && settings.TypeBonus > 0 &&
-                ShortAnswer.Extract(cleaned, index.SentenceText(s), kind, Stem) is not null && kind != AnswerKind.Other)
-                score += settings.TypeBonus;
             scored.Add((s, score, hit.Score));
         }
         if (scored.Count == 0)
             return Decline(cleaned, rankedDocs, rankedDocs[0].DocId, clock);
         scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        if (kind != AnswerKind.Other && settings.TypeBonus > 0)
+        {
+            // Only the leaders can overtake with the bonus; looking for typed spans in every candidate is the slow part.
+            for (var i = 0; i < Math.Min(scored.Count, TypedCandidates); i++)
+            {
+                if (scored[i].Score + settings.TypeBonus < scored[0].Score) break;
+                if (ShortAnswer.Extract(cleaned, index.SentenceText(scored[i].Sentence), kind, Stem) is not null)
+                    scored[i] = scored[i] with { Score = scored[i].Score + settings.TypeBonus };
+            }
+            scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        }
         var best = scored[0];
         var bestText = index.SentenceText(best.Sentence);
 
@@ -132,12 +145,21 @@ public sealed class AnswerEngine
     {
         var best = scored[0].Sentence;
         var text = index.SentenceText(best);
-        var sentenceTerms = new HashSet<string>(index.Analyzer.Terms(text), StringComparer.Ordinal);
+        var sentenceTermList = index.Analyzer.Terms(text);
+        var sentenceTerms = new HashSet<string>(sentenceTermList, StringComparer.Ordinal);
         var window = new HashSet<string>(sentenceTerms, StringComparer.Ordinal);
+        var windowBigrams = new HashSet<string>(L.Bigrams(sentenceTermList), StringComparer.Ordinal);
         var sentence = index.Sentences[best];
         var siblings = index.SentencesOfDocument[sentence.Doc];
         foreach (var neighbour in new[] { sentence.Ordinal - 1, sentence.Ordinal + 1 })
-            if (neighbour >= 0 && neighbour < siblings.Count) window.UnionWith(index.Analyzer.Terms(index.SentenceText(siblings[neighbour])));
+        {
+            if (neighbour < 0 || neighbour >= siblings.Count) continue;
+            var neighbourTerms = index.Analyzer.Terms(index.SentenceText(siblings[neighbour]));
+            window.UnionWith(neighbourTerms);
+            windowBigrams.UnionWith(L.Bigrams(neighbourTerms));
+        }
+        var questionBigrams = L.Bigrams(terms).ToList();
+        var bigramCoverage = questionBigrams.Count == 0 ? 1.0 : questionBigrams.Count(windowBigrams.Contains) / (double)questionBigrams.Count;
 
         double total = 0, found = 0, inWindow = 0, unknown = 0, maxMissing = 0;
         var maxIdf = Math.Log(1 + (index.SentenceCount + 0.5) / 0.5);
@@ -150,17 +172,20 @@ public sealed class AnswerEngine
             else maxMissing = Math.Max(maxMissing, idf / maxIdf);
             if (index.SentenceDocFreq(term) == 0) unknown += idf;
         }
-        var typedMissing = kind != AnswerKind.Other && ShortAnswer.Extract(question, text, kind, Stem) is null ? 1 : 0;
+        var typed = kind != AnswerKind.Other;
+        var typedFound = typed && ShortAnswer.Extract(question, text, kind, Stem) is not null;
         var bestScore = scored[0].Score;
         var margin = scored.Count > 1 && bestScore > 0 ? (bestScore - scored[1].Score) / bestScore : 1;
-        return new Evidence(found / total, inWindow / total, unknown / total, maxMissing, typedMissing,
-            scored[0].Bm25 / total, margin);
+        return new Evidence(found / total, inWindow / total, unknown / total, maxMissing, typed && !typedFound ? 1 : 0, typedFound ? 1 : 0,
+            scored[0].Bm25 / total, margin, bigramCoverage, NegationWords().IsMatch(question) ? 1 : 0, Math.Min(terms.Count, 10) / 10.0);
     }
 
-    private static BooleanQuery TermsQuery(string field, List<string> terms)
+    private static BooleanQuery TermsQuery(string field, List<string> terms, string bigramField, List<string> bigrams, double bigramWeight)
     {
         var query = new BooleanQuery();
         foreach (var term in terms) query.Add(new TermQuery(new Term(field, term)), Occur.SHOULD);
+        if (bigramWeight > 0)
+            foreach (var bigram in bigrams) query.Add(new TermQuery(new Term(bigramField, bigram)) { Boost = (float)bigramWeight }, Occur.SHOULD);
         return query;
     }
 
@@ -178,11 +203,18 @@ public sealed class AnswerEngine
         return s.TrimEnd(',', ';', ' ');
     }
 
+    /// <summary>Stems by the index's own analysis, cached: short-answer picking stems every word of every candidate.</summary>
     private string Stem(string word)
     {
+        if (stems.TryGetValue(word, out var stem)) return stem;
         var terms = index.Analyzer.Terms(word);
-        return terms.Count > 0 ? terms[0] : word.ToLowerInvariant();
+        stem = terms.Count > 0 ? terms[0] : word.ToLowerInvariant();
+        if (stems.Count < MaxCachedStems) stems.TryAdd(word, stem);
+        return stem;
     }
+
+    private const int MaxCachedStems = 200_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> stems = new(StringComparer.Ordinal);
 
     private static Answer Decline(string question, IReadOnlyList<RankedDoc> docs, string? closest, Stopwatch clock) => new()
     {

@@ -11,15 +11,19 @@ public sealed record EngineSettings
 {
     /// <summary>Documents and sentences fetched from Lucene before re-scoring.</summary>
     public int DocumentCandidates { get; init; } = 20;
-    public int SentenceCandidates { get; init; } = 60;
+    public int SentenceCandidates { get; init; } = 30;
     /// <summary>Weight of a document's best sentence in its ranking (paragraph BM25 counts 1).</summary>
     public double DocSentenceWeight { get; init; } = 0.5;
     /// <summary>Weight of the document's rank score in choosing the sentence (sentence BM25 counts 1).</summary>
     public double SentenceDocWeight { get; init; } = 0.5;
     /// <summary>Bonus for a sentence holding a candidate of the asked-for type (a date for "when").</summary>
-    public double TypeBonus { get; init; } = 0.15;
+    public double TypeBonus { get; init; } = 0.3;
     /// <summary>Add the runner-up sentence when it scores at least this share of the best.</summary>
-    public double SecondSentenceRatio { get; init; } = 0.8;
+    public double SecondSentenceRatio { get; init; } = 0.6;
+
+    /// <summary>Weight of matched adjacent question-term pairs (bigrams) against single terms.</summary>
+    public double DocBigramWeight { get; init; } = 0.2;
+    public double SentenceBigramWeight { get; init; } = 0.1;
 
     /// <summary>BM25 term-frequency saturation and length normalisation (Lucene's defaults are 1.2 and 0.75).</summary>
     public float Bm25K1 { get; init; } = 0.6f;

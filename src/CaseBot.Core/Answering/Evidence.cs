@@ -10,12 +10,16 @@ public readonly record struct Evidence(
     double UnknownShare,    // idf-weighted share of question terms found nowhere in the corpus
     double MaxMissing,      // the rarest question term missing from the window, as a share of the highest idf
     double TypedMissing,    // 1 when the question asks for a number/date/name and the sentence has none
+    double TypedFound,      // 1 when it asks for one and the sentence has one
     double SentenceScore,   // best sentence BM25 over the question's total idf
-    double Margin)          // best minus runner-up sentence score, over the best
+    double Margin,          // best minus runner-up sentence score, over the best
+    double BigramCoverage,  // share of the question's adjacent term pairs found in the window
+    double Negation,        // 1 when the question negates (not, never, no): a favourite of unanswerable questions
+    double Length)          // question terms, up to ten, over ten
 {
-    public const int Count = 7;
+    public const int Count = 11;
 
-    public double[] ToArray() => [Coverage, WindowCoverage, UnknownShare, MaxMissing, TypedMissing, SentenceScore, Margin];
+    public double[] ToArray() => [Coverage, WindowCoverage, UnknownShare, MaxMissing, TypedMissing, TypedFound, SentenceScore, Margin, BigramCoverage, Negation, Length];
 }
 
 /// <summary>
@@ -25,10 +29,10 @@ public readonly record struct Evidence(
 /// </summary>
 public sealed record AbstentionModel(double Bias, double[] Weights, double Threshold)
 {
-    // Weights: `casebot tune-abstention` on the SQuAD 2.0 dev questions (k1 0.6, b 0.5). Its accuracy-optimal threshold there
-    // is 0.5, for a yardstick where half the questions are adversarial unanswerables; a chat bot about one case mostly
-    // gets on-topic questions, so the product answers from 0.18 (README: operating points).
-    public static readonly AbstentionModel Default = new(-2.2427, [1.2882, 0.5045, -0.0978, -0.3413, -0.384, 0.5649, 1.226], 0.18);
+    // Weights: `casebot tune-abstention` on the SQuAD 2.0 dev questions. Its accuracy-optimal threshold there
+    // is 0.43, for a yardstick where half the questions are adversarial unanswerables; a chat bot about one case mostly
+    // gets on-topic questions, so the product answers from 0.22 (README: operating points).
+    public static readonly AbstentionModel Default = new(-2.9413, [1.3366, 0.083, 0.171, -0.6568, -0.3587, 0.0682, 1.0923, 0.8173, 0.0282, -1.8877, 1.767], 0.22);
 
     public double Probability(Evidence e) => Probability(e.ToArray());
 

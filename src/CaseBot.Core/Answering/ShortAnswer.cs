@@ -29,7 +29,9 @@ public static partial class ShortAnswer
 
     private static readonly HashSet<string> Stop = new(Lucene.Net.Analysis.Core.StopAnalyzer.ENGLISH_STOP_WORDS_SET.Select(o => o.ToString()!),
         StringComparer.OrdinalIgnoreCase)
-    { "which", "who", "whom", "whose", "what", "when", "where", "how", "also", "has", "had", "have", "its", "his", "her", "their", "said", "would", "could", "from" };
+    { "which", "who", "whom", "whose", "what", "when", "where", "how", "also", "has", "had", "have", "its", "his", "her", "their", "said", "would", "could", "from",
+      "them", "itself", "themselves", "same", "other", "others", "such", "refers", "there", "these", "those", "many", "much",
+      "more", "most", "some", "any", "each", "can", "may", "might", "must", "do", "does", "did", "been", "being", "were", "him", "she", "he", "we", "you" };
 
     /// <summary>Returns a short span of <paramref name="sentence"/> answering <paramref name="question"/>, or null.</summary>
     public static string? Extract(string question, string sentence, AnswerKind kind, Func<string, string> stem)
@@ -107,6 +109,8 @@ public static partial class ShortAnswer
         return new Span(s, sentence[s..e]);
     }
 
+    private const double PhraseWeight = 0.8; // chosen on SQuAD dev: short-F1 0.27 at 0, 0.31 at 0.8, 0.30 at 1.5
+
     private static string? Best(IEnumerable<Span> candidates, List<int> anchors, string sentence)
     {
         string? best = null;
@@ -116,7 +120,9 @@ public static partial class ShortAnswer
             var value = c.Value.Trim().TrimEnd('.', ',', ';', ':');
             if (value.Length == 0) continue;
             var distance = anchors.Count == 0 ? sentence.Length : anchors.Min(a => Math.Abs(a - c.Index));
-            var score = -distance / 10.0 - value.Length / 40.0;
+            // Near the echoed words, and a phrase (two to four words) rather than one stray word or a whole clause.
+            var words = value.Count(ch => ch == ' ') + 1;
+            var score = -distance / 10.0 + PhraseWeight * Math.Min(words, 4) - value.Length / 40.0;
             if (score > bestScore) { bestScore = score; best = value; }
         }
         return best;

@@ -19,8 +19,11 @@ public static class IndexBuilder
         var passages = 0;
         using (var directory = FSDirectory.Open(folder))
         using (var analyzer = new CaseAnalyzer(aliases))
+        using (var whitespace = new Lucene.Net.Analysis.Core.WhitespaceAnalyzer(CaseAnalyzer.Version))
         {
-            var config = new IndexWriterConfig(CaseAnalyzer.Version, analyzer)
+            // Text is analysed once, here, per sentence; Lucene receives the terms joined by spaces. A document's terms
+            // are its sentences' terms, so whole-document and sentence fields agree exactly.
+            var config = new IndexWriterConfig(CaseAnalyzer.Version, whitespace)
             {
                 OpenMode = OpenMode.CREATE,
                 Similarity = Ranking.Similarity,
@@ -31,17 +34,14 @@ public static class IndexBuilder
             foreach (var doc in corpus.Documents)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                writer.AddDocument(new Document
-                {
-                    new StringField(L.Kind, L.KindDocument, Field.Store.NO),
-                    new StringField(L.DocId, doc.Id, Field.Store.YES),
-                    new StoredField(L.Title, doc.Title),
-                    new StoredField(L.FileName, doc.FileName),
-                    new StoredField(L.Body, doc.Text),
-                    new TextField(L.DocumentText, doc.Text, Field.Store.NO),
-                });
+                var docTerms = new List<string>();
+                var docBigrams = new List<string>();
                 foreach (var span in SentenceSplitter.Split(doc.Text))
                 {
+                    var terms = analyzer.Terms(doc.Text.Substring(span.Start, span.Length));
+                    var bigrams = L.Bigrams(terms).ToList();
+                    docTerms.AddRange(terms);
+                    docBigrams.AddRange(bigrams);
                     writer.AddDocument(new Document
                     {
                         new StringField(L.Kind, L.KindSentence, Field.Store.NO),
@@ -49,10 +49,21 @@ public static class IndexBuilder
                         new StoredField(L.Start, span.Start),
                         new StoredField(L.Length, span.Length),
                         new StoredField(L.Heading, span.IsHeading ? 1 : 0),
-                        new TextField(L.SentenceText, doc.Text.Substring(span.Start, span.Length), Field.Store.NO),
+                        new TextField(L.SentenceText, string.Join(' ', terms), Field.Store.NO),
+                        new TextField(L.SentenceBigrams, string.Join(' ', bigrams), Field.Store.NO),
                     });
                     passages++;
                 }
+                writer.AddDocument(new Document
+                {
+                    new StringField(L.Kind, L.KindDocument, Field.Store.NO),
+                    new StringField(L.DocId, doc.Id, Field.Store.YES),
+                    new StoredField(L.Title, doc.Title),
+                    new StoredField(L.FileName, doc.FileName),
+                    new StoredField(L.Body, doc.Text),
+                    new TextField(L.DocumentText, string.Join(' ', docTerms), Field.Store.NO),
+                    new TextField(L.DocumentBigrams, string.Join(' ', docBigrams), Field.Store.NO),
+                });
                 progress?.Report((++done, corpus.Documents.Count));
             }
             writer.ForceMerge(1);

@@ -11,6 +11,22 @@ internal static class IndexLayout
     /// (length norms and document frequencies of paragraphs and of sentences differ by an order of magnitude).</summary>
     public const string DocumentText = "dtext";
     public const string SentenceText = "stext";
+    /// <summary>Adjacent analysed terms joined by <see cref="BigramJoiner"/>: rewards passages that keep the question's word pairs.</summary>
+    public const string DocumentBigrams = "dbi";
+    public const string SentenceBigrams = "sbi";
+    public const char BigramJoiner = '_';
+
+    /// <summary>Bigrams of an analysed term sequence; alias group tokens are left out (they sit beside their name).</summary>
+    public static IEnumerable<string> Bigrams(IReadOnlyList<string> terms)
+    {
+        string? previous = null;
+        foreach (var term in terms)
+        {
+            if (term.StartsWith("zzalias", StringComparison.Ordinal)) continue;
+            if (previous is not null) yield return previous + BigramJoiner + term;
+            previous = term;
+        }
+    }
     public const string Title = "title";
     public const string FileName = "file";
     public const string Body = "body";

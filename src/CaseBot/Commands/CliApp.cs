@@ -17,6 +17,8 @@ public static class CliApp
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TuneAbstentionCommand.Create());
-        return await root.Parse(args).InvokeAsync();
+        // serve handles SIGTERM itself (finish questions in flight, close sockets); System.CommandLine's own
+        // 2-second termination timeout would cut that short.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace CaseBot.Tests;
+
+/// <summary>The casebot command run as users run it: the built executable, in a scratch working folder.</summary>
+public class CliTests
+{
+    private static readonly string RepoRoot = FindRoot();
+    private static readonly string Corpus = Path.Combine(RepoRoot, "corpus");
+
+    [Fact]
+    public void Ask_answers_the_procurement_question_citing_document_004()
+    {
+        var (code, output, _) = Run("ask", "Why did City Hall say it blocked the deal?", "--corpus", Corpus, "--index", Scratch());
+        Assert.Equal(0, code);
+        Assert.StartsWith("[004] ", output);
+        Assert.Contains("procurement", output);
+        Assert.Contains("Sources:", output);
+    }
+
+    [Fact]
+    public void Ask_json_prints_one_run_line()
+    {
+        var (code, output, _) = Run("ask", "--json", "Who co-founded Palantir?", "--corpus", Corpus, "--index", Scratch());
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.True(doc.RootElement.GetProperty("answered").GetBoolean());
+        Assert.Contains("Thiel", doc.RootElement.GetProperty("answer").GetString());
+    }
+
+    [Fact]
+    public void Ask_without_a_question_prints_usage_and_exits_2()
+    {
+        var (code, _, error) = Run("ask", "   ");
+        Assert.Equal(2, code);
+        Assert.Contains("usage: casebot ask", error);
+    }
+
+    [Fact]
+    public void Reindex_of_a_corpus_without_documents_fails_clearly_and_keeps_the_index()
+    {
+        var index = Scratch();
+        Assert.Equal(0, Run("reindex", "--corpus", Corpus, "--index", index).Code);
+        var current = File.ReadAllText(Path.Combine(index, "current"));
+        var empty = Scratch();
+        File.WriteAllBytes(Path.Combine(empty, "001_bad.txt"), [0xFF, 0xFE, 0x00]);
+
+        var (code, _, error) = Run("reindex", "--corpus", empty, "--index", index);
+
+        Assert.Equal(1, code);
+        Assert.Contains("No usable document", error);
+        Assert.Contains("001_bad.txt", error);
+        Assert.Equal(current, File.ReadAllText(Path.Combine(index, "current")));
+    }
+
+    [Fact]
+    public void Reindex_prints_a_summary()
+    {
+        var (code, output, _) = Run("reindex", "--corpus", Corpus, "--index", Scratch());
+        Assert.Equal(0, code);
+        Assert.Matches(@"Indexed 5 documents, \d+ passages in [\d.]+ s", output);
+    }
+
+    [Fact]
+    public void Eval_writes_a_run_line_per_question_and_prints_the_metrics()
+    {
+        var dir = Scratch();
+        var gold = Path.Combine(dir, "gold.jsonl");
+        File.WriteAllLines(gold,
+        [
+            """{"id":"a","question":"Who is Palantir's head for the UK and Europe?","answerable":true,"gold_docs":["004"],"answers":["Louis Mosley"]}""",
+            """{"id":"b","question":"Who won the Premier League this season?","answerable":false,"gold_docs":[],"answers":[]}""",
+        ]);
+        var run = Path.Combine(dir, "run.jsonl");
+
+        var (code, output, _) = Run("eval", "--corpus", Corpus, "--index", Path.Combine(dir, "index"), "--questions", gold, "--out", run);
+
+        Assert.Equal(0, code);
+        Assert.Equal(2, File.ReadAllLines(run).Length);
+        Assert.Matches(@"correct\s+1\.000", output);
+        Assert.Matches(@"abstain\(unanswerable\)\s+1\.000", output);
+        Assert.Matches(@"faithful\s+1\.000", output);
+    }
+
+    [Fact]
+    public void Eval_with_a_missing_question_file_says_so()
+    {
+        var (code, _, error) = Run("eval", "--corpus", Corpus, "--questions", "/no/such.jsonl", "--out", Path.Combine(Scratch(), "r.jsonl"));
+        Assert.Equal(2, code);
+        Assert.Contains("/no/such.jsonl", error);
+    }
+
+    private static string Scratch()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "casebot-cli-tests", Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Scratch() };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "casebot.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("CaseBot__CorpusPath");
+        psi.Environment.Remove("CaseBot__IndexPath");
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("casebot did not finish: " + string.Join(' ', args));
+        }
+        return (p.ExitCode, output.Result.Trim(), error.Result);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return dir.FullName;
+        throw new InvalidOperationException("CaseBot.sln not found");
+    }
+}
