@@ -87,7 +87,7 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
         Assert.True(huge.Length > 10_000);
         var answer = _bot.Ask(huge);
         Assert.True(answer.Question.Length <= 1000);
-        Assert.True(answer.Answered);
+        Assert.True(answer.Answered ? answer.Citations.Count > 0 : answer.Text == AnswerEngine.DeclineText);
     }
 
     [Fact]

@@ -18,6 +18,9 @@ public sealed partial class AnswerEngine
     [System.Text.RegularExpressions.GeneratedRegex(@"\b(not|never|no|none|nobody|nothing|neither|nor|without)\b|n't\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex NegationWords();
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b\p{Lu}[\p{L}\p{M}'’\-]+(?:\s+\p{Lu}[\p{L}\p{M}'’\-]+)*|\b\d[\d,.]*", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex NameWords();
+
     private readonly SearchIndex index;
     private readonly EngineSettings settings;
     private readonly IndexSearcher searcher;
@@ -114,7 +117,8 @@ public sealed partial class AnswerEngine
         var best = scored[0];
         var bestText = index.SentenceText(best.Sentence);
 
-        var evidence = Assess(terms, scored, kind, cleaned);
+        var docMargin = ranked.Count > 1 ? (ranked[0].Value - ranked[1].Value) / ranked[0].Value : 1;
+        var evidence = Assess(terms, scored, kind, cleaned, docMargin);
         var confidence = model.Probability(evidence);
         LastEvidence = evidence;
         if (confidence < model.Threshold || evidence.Coverage < settings.MinCoverage)
@@ -141,7 +145,7 @@ public sealed partial class AnswerEngine
     /// <summary>The evidence behind the last decision on this thread (for tuning runs).</summary>
     [ThreadStatic] internal static Evidence? LastEvidence;
 
-    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question)
+    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question, double docMargin)
     {
         var best = scored[0].Sentence;
         var text = index.SentenceText(best);
@@ -158,6 +162,20 @@ public sealed partial class AnswerEngine
             window.UnionWith(neighbourTerms);
             windowBigrams.UnionWith(L.Bigrams(neighbourTerms));
         }
+        // A name counts as found when the window holds its alias group, else by the share of its words found.
+        double namesFound = 0;
+        var nameCount = 0;
+        foreach (System.Text.RegularExpressions.Match name in NameWords().Matches(question))
+        {
+            if (name.Index == 0) continue; // the first word is capitalised anyway
+            var nameTerms = index.Analyzer.Terms(name.Value);
+            if (nameTerms.Count == 0) continue;
+            nameCount++;
+            namesFound += nameTerms.Any(t => t.StartsWith("zzalias", StringComparison.Ordinal) && window.Contains(t))
+                ? 1
+                : nameTerms.Count(window.Contains) / (double)nameTerms.Count;
+        }
+        var nameCoverage = nameCount == 0 ? 1.0 : namesFound / nameCount;
         var questionBigrams = L.Bigrams(terms).ToList();
         var bigramCoverage = questionBigrams.Count == 0 ? 1.0 : questionBigrams.Count(windowBigrams.Contains) / (double)questionBigrams.Count;
 
@@ -177,7 +195,8 @@ public sealed partial class AnswerEngine
         var bestScore = scored[0].Score;
         var margin = scored.Count > 1 && bestScore > 0 ? (bestScore - scored[1].Score) / bestScore : 1;
         return new Evidence(found / total, inWindow / total, unknown / total, maxMissing, typed && !typedFound ? 1 : 0, typedFound ? 1 : 0,
-            scored[0].Bm25 / total, margin, bigramCoverage, NegationWords().IsMatch(question) ? 1 : 0, Math.Min(terms.Count, 10) / 10.0);
+            scored[0].Bm25 / total, margin, bigramCoverage, NegationWords().IsMatch(question) ? 1 : 0, Math.Min(terms.Count, 10) / 10.0,
+            nameCoverage, docMargin);
     }
 
     private static BooleanQuery TermsQuery(string field, List<string> terms, string bigramField, List<string> bigrams, double bigramWeight)

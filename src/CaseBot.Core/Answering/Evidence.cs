@@ -15,11 +15,13 @@ public readonly record struct Evidence(
     double Margin,          // best minus runner-up sentence score, over the best
     double BigramCoverage,  // share of the question's adjacent term pairs found in the window
     double Negation,        // 1 when the question negates (not, never, no): a favourite of unanswerable questions
-    double Length)          // question terms, up to ten, over ten
+    double Length,          // question terms, up to ten, over ten
+    double NameCoverage,    // share of the question's names and numbers (capitalised words, digits) found in the window
+    double DocMargin)       // best minus runner-up document score, over the best
 {
-    public const int Count = 11;
+    public const int Count = 13;
 
-    public double[] ToArray() => [Coverage, WindowCoverage, UnknownShare, MaxMissing, TypedMissing, TypedFound, SentenceScore, Margin, BigramCoverage, Negation, Length];
+    public double[] ToArray() => [Coverage, WindowCoverage, UnknownShare, MaxMissing, TypedMissing, TypedFound, SentenceScore, Margin, BigramCoverage, Negation, Length, NameCoverage, DocMargin];
 }
 
 /// <summary>
@@ -30,9 +32,9 @@ public readonly record struct Evidence(
 public sealed record AbstentionModel(double Bias, double[] Weights, double Threshold)
 {
     // Weights: `casebot tune-abstention` on the SQuAD 2.0 dev questions. Its accuracy-optimal threshold there
-    // is 0.43, for a yardstick where half the questions are adversarial unanswerables; a chat bot about one case mostly
-    // gets on-topic questions, so the product answers from 0.22 (README: operating points).
-    public static readonly AbstentionModel Default = new(-2.9413, [1.3366, 0.083, 0.171, -0.6568, -0.3587, 0.0682, 1.0923, 0.8173, 0.0282, -1.8877, 1.767], 0.22);
+    // is 0.46, for a yardstick where half the questions are adversarial unanswerables; a chat bot about one case mostly
+    // gets on-topic questions, so the product answers from 0.28 (README: operating points).
+    public static readonly AbstentionModel Default = new(-3.7441, [1.354, -0.1832, 0.3569, -0.5781, -0.4306, -0.0297, 1.0856, 0.6115, 0.0667, -1.9106, 1.7104, 1.0354, 0.1976], 0.28);
 
     public double Probability(Evidence e) => Probability(e.ToArray());
 
