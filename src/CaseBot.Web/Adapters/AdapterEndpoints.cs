@@ -1,3 +1,4 @@
+using CaseBot.Discord.Interactions;
 using CaseBot.Slack.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,20 +17,15 @@ public static class AdapterEndpoints
 {
     public static IEndpointRouteBuilder MapAdapterEndpoints(this IEndpointRouteBuilder app)
     {
-        // ── MOUNT POINT: Discord HTTP interactions ──────────────────────────────────────────────────────────
-        // POST /discord/interactions → CaseBot.Discord.Interactions.DiscordInteractionEndpoint (Ed25519-verified).
-        // The class lives on the `discord` branch; after merging it, uncomment (with
-        // `using CaseBot.Discord.Interactions;`). Compiled and run against the discord branch in a scratch merge:
-        // a bad signature gets 401.
-        //
-        // if (app.ServiceProvider.GetService<DiscordInteractionEndpoint>() is { Enabled: true } discord)
-        //     app.MapPost("/discord/interactions", async (HttpRequest req, CancellationToken ct) =>
-        //     {
-        //         var body = await ReadBodyAsync(req, ct);
-        //         var r = await discord.HandleAsync(req.Headers[DiscordInteractionEndpoint.SignatureHeader],
-        //             req.Headers[DiscordInteractionEndpoint.TimestampHeader], body, ct);
-        //         return Results.Text(r.Body, r.ContentType, statusCode: r.StatusCode);
-        //     });
+        // POST /discord/interactions: Discord's HTTP interactions, Ed25519-verified (401 on a bad signature).
+        if (app.ServiceProvider.GetService<DiscordInteractionEndpoint>() is { Enabled: true } discord)
+            app.MapPost("/discord/interactions", async (HttpRequest req, CancellationToken ct) =>
+            {
+                var body = await ReadBodyAsync(req, ct);
+                var r = await discord.HandleAsync(req.Headers[DiscordInteractionEndpoint.SignatureHeader],
+                    req.Headers[DiscordInteractionEndpoint.TimestampHeader], body, ct);
+                return Results.Text(r.Body, r.ContentType, statusCode: r.StatusCode);
+            });
 
         if (app.ServiceProvider.GetService<SlackHttpHandler>() is { } slack)
         {
