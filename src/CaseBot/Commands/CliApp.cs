@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CaseBot.Core;
 
 namespace CaseBot.Cli.Commands;
 
@@ -12,6 +13,10 @@ public static class CliApp
         serve.TreatUnmatchedTokensAsErrors = false;
         serve.SetAction((parse, ct) => CaseBot.Web.ServeCommand.RunAsync(parse.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(AdapterOnly("discord", "Run only the Discord adapter (serve runs it with the web console).",
+            (args, ct) => CaseBot.Discord.DiscordCommand.RunAsync(args, (s, c) => s.AddCaseBotCore(c), ct)));
+        root.Subcommands.Add(AdapterOnly("slack", "Run only the Slack adapter in Socket Mode (serve runs it with the web console).",
+            (args, ct) => CaseBot.Slack.Hosting.SlackCommand.RunAsync(args, (s, c) => s.AddCaseBotCore(c), ct)));
         root.Subcommands.Add(AskCommand.Create());
         root.Subcommands.Add(ReindexCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
@@ -20,5 +25,13 @@ public static class CliApp
         // serve handles SIGTERM itself (finish questions in flight, close sockets); System.CommandLine's own
         // 2-second termination timeout would cut that short.
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>A command that passes its remaining arguments (configuration switches) to an adapter runner.</summary>
+    private static Command AdapterOnly(string name, string description, Func<string[], CancellationToken, Task<int>> run)
+    {
+        var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
+        command.SetAction((parse, ct) => run(parse.UnmatchedTokens.ToArray(), ct));
+        return command;
     }
 }
