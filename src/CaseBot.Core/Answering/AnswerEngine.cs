@@ -103,13 +103,21 @@ public sealed partial class AnswerEngine
         if (scored.Count == 0)
             return Decline(cleaned, rankedDocs, rankedDocs[0].DocId, clock);
         scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        var questionStems = ShortAnswer.QuestionStems(cleaned, Stem);
+        var typedSpans = new Dictionary<int, string?>(); // per sentence: the typed span, looked for once
+        string? TypedSpan(int sentence)
+        {
+            if (!typedSpans.TryGetValue(sentence, out var span))
+                typedSpans[sentence] = span = ShortAnswer.Extract(questionStems, index.SentenceText(sentence), kind, Stem);
+            return span;
+        }
         if (kind != AnswerKind.Other && settings.TypeBonus > 0)
         {
             // Only the leaders can overtake with the bonus; looking for typed spans in every candidate is the slow part.
             for (var i = 0; i < Math.Min(scored.Count, TypedCandidates); i++)
             {
                 if (scored[i].Score + settings.TypeBonus < scored[0].Score) break;
-                if (ShortAnswer.Extract(cleaned, index.SentenceText(scored[i].Sentence), kind, Stem) is not null)
+                if (TypedSpan(scored[i].Sentence) is not null)
                     scored[i] = scored[i] with { Score = scored[i].Score + settings.TypeBonus };
             }
             scored.Sort((a, b) => b.Score.CompareTo(a.Score));
@@ -118,7 +126,7 @@ public sealed partial class AnswerEngine
         var bestText = index.SentenceText(best.Sentence);
 
         var docMargin = ranked.Count > 1 ? (ranked[0].Value - ranked[1].Value) / ranked[0].Value : 1;
-        var evidence = Assess(terms, scored, kind, cleaned, docMargin);
+        var evidence = Assess(terms, scored, kind, cleaned, docMargin, kind != AnswerKind.Other && TypedSpan(scored[0].Sentence) is not null);
         var confidence = model.Probability(evidence);
         LastEvidence = evidence;
         if (confidence < model.Threshold || evidence.Coverage < settings.MinCoverage)
@@ -127,7 +135,7 @@ public sealed partial class AnswerEngine
         var chosen = new List<int> { best.Sentence };
         if (scored.Count > 1 && scored[1].Score >= settings.SecondSentenceRatio * best.Score) chosen.Add(scored[1].Sentence);
         var citations = chosen.Select(s => Cite(s)).ToList();
-        var shortAnswer = ShortAnswer.Extract(cleaned, citations[0].Quote, kind, Stem);
+        var shortAnswer = ShortAnswer.Extract(questionStems, citations[0].Quote, kind, Stem);
         return new Answer
         {
             Question = cleaned,
@@ -145,7 +153,7 @@ public sealed partial class AnswerEngine
     /// <summary>The evidence behind the last decision on this thread (for tuning runs).</summary>
     [ThreadStatic] internal static Evidence? LastEvidence;
 
-    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question, double docMargin)
+    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question, double docMargin, bool typedFound)
     {
         var best = scored[0].Sentence;
         var text = index.SentenceText(best);
@@ -191,7 +199,6 @@ public sealed partial class AnswerEngine
             if (index.SentenceDocFreq(term) == 0) unknown += idf;
         }
         var typed = kind != AnswerKind.Other;
-        var typedFound = typed && ShortAnswer.Extract(question, text, kind, Stem) is not null;
         var bestScore = scored[0].Score;
         var margin = scored.Count > 1 && bestScore > 0 ? (bestScore - scored[1].Score) / bestScore : 1;
         return new Evidence(found / total, inWindow / total, unknown / total, maxMissing, typed && !typedFound ? 1 : 0, typedFound ? 1 : 0,

@@ -34,9 +34,15 @@ public static partial class ShortAnswer
       "more", "most", "some", "any", "each", "can", "may", "might", "must", "do", "does", "did", "been", "being", "were", "him", "she", "he", "we", "you" };
 
     /// <summary>Returns a short span of <paramref name="sentence"/> answering <paramref name="question"/>, or null.</summary>
-    public static string? Extract(string question, string sentence, AnswerKind kind, Func<string, string> stem)
+    public static string? Extract(string question, string sentence, AnswerKind kind, Func<string, string> stem) =>
+        Extract(QuestionStems(question, stem), sentence, kind, stem);
+
+    /// <summary>The stems of the question's words, computed once per question for several <see cref="Extract(IReadOnlySet{string}, string, AnswerKind, Func{string, string})"/> calls.</summary>
+    public static HashSet<string> QuestionStems(string question, Func<string, string> stem) =>
+        new(WordPattern().Matches(question).Select(m => stem(m.Value)), StringComparer.Ordinal);
+
+    public static string? Extract(IReadOnlySet<string> questionStems, string sentence, AnswerKind kind, Func<string, string> stem)
     {
-        var questionStems = new HashSet<string>(WordPattern().Matches(question).Select(m => stem(m.Value)), StringComparer.Ordinal);
         var words = WordPattern().Matches(sentence);
         if (words.Count == 0) return null;
         // Where the sentence echoes the question: answers sit next to those words.
@@ -60,7 +66,7 @@ public static partial class ShortAnswer
         return null;
     }
 
-    private static bool IsEcho(string span, HashSet<string> questionStems, Func<string, string> stem)
+    private static bool IsEcho(string span, IReadOnlySet<string> questionStems, Func<string, string> stem)
     {
         var any = false;
         foreach (Match w in WordPattern().Matches(span))
@@ -75,7 +81,7 @@ public static partial class ShortAnswer
     /// <summary>Runs of up to six words, bounded by punctuation or question words, holding no question word.</summary>
     private readonly record struct Span(int Index, string Value);
 
-    private static IEnumerable<Span> NovelRuns(string sentence, MatchCollection words, HashSet<string> questionStems, Func<string, string> stem)
+    private static IEnumerable<Span> NovelRuns(string sentence, MatchCollection words, IReadOnlySet<string> questionStems, Func<string, string> stem)
     {
         var runStart = -1;
         var runEnd = -1;

@@ -33,4 +33,8 @@ internal static class IndexLayout
     public const string Start = "start";
     public const string Length = "len";
     public const string Heading = "heading";
+    /// <summary>Doc values (columnar, cheap to load): 0 for a document entry, 1 for a sentence.</summary>
+    public const string KindNumber = "kindn";
+    /// <summary>Doc values: the document's position in corpus order, on both kinds of entry.</summary>
+    public const string DocNumber = "docn";
 }

@@ -56,7 +56,7 @@ public sealed class IndexStore(string root)
         try
         {
             var manifest = IndexBuilder.Build(corpus, Aliases.Load(corpusPath), folder, corpusPath, progress, cancellationToken);
-            Verify(folder, corpus.Documents.Count);
+            Verify(folder, manifest);
             var previous = CurrentFolder is { } p ? Path.GetFileName(p) : null;
             Swap(name);
             RemoveOldBuilds(name, previous);
@@ -69,11 +69,14 @@ public sealed class IndexStore(string root)
         }
     }
 
-    private static void Verify(string folder, int documents)
+    /// <summary>The new index opens and holds exactly the entries written: every document and every sentence.</summary>
+    private static void Verify(string folder, IndexManifest manifest)
     {
-        using var index = SearchIndex.Open(folder);
-        if (index.Documents.Count != documents)
-            throw new InvalidOperationException($"The new index holds {index.Documents.Count} documents, expected {documents}; the current index was kept.");
+        using var directory = Lucene.Net.Store.FSDirectory.Open(folder);
+        using var reader = Lucene.Net.Index.DirectoryReader.Open(directory);
+        var expected = manifest.Documents + manifest.Passages;
+        if (reader.NumDocs != expected)
+            throw new InvalidOperationException($"The new index holds {reader.NumDocs} entries, expected {expected}; the current index was kept.");
     }
 
     private void Swap(string name)

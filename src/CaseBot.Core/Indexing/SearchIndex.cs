@@ -32,42 +32,58 @@ public sealed class SearchIndex : IDisposable
 
         _sentenceOfLuceneDoc = new int[_reader.MaxDoc];
         _docOfLuceneDoc = new int[_reader.MaxDoc];
-        var documents = new List<DocumentInfo>();
-        var sentences = new List<IndexedSentence>();
-        var pending = new List<(int LuceneDoc, string DocId, int Start, int Length, bool Heading)>();
-        var liveDocs = MultiFields.GetLiveDocs(_reader);
-        for (var i = 0; i < _reader.MaxDoc; i++)
+        Array.Fill(_sentenceOfLuceneDoc, -1);
+        Array.Fill(_docOfLuceneDoc, -1);
+        var documents = new SortedDictionary<long, (int LuceneDoc, DocumentInfo Info)>();
+        var pending = new List<(int LuceneDoc, long DocNumber, int Start, int Length, bool Heading)>();
+        foreach (var leaf in _reader.Leaves)
         {
-            _sentenceOfLuceneDoc[i] = -1;
-            _docOfLuceneDoc[i] = -1;
-            if (liveDocs is not null && !liveDocs.Get(i)) continue;
-            var stored = _reader.Document(i);
-            var id = stored.Get(L.DocId);
-            var body = stored.Get(L.Body);
-            if (body is not null)
+            var atomic = leaf.AtomicReader;
+            var kind = atomic.GetNumericDocValues(L.KindNumber);
+            var docNumber = atomic.GetNumericDocValues(L.DocNumber);
+            var start = atomic.GetNumericDocValues(L.Start);
+            var length = atomic.GetNumericDocValues(L.Length);
+            var heading = atomic.GetNumericDocValues(L.Heading);
+            var live = atomic.LiveDocs;
+            for (var i = 0; i < atomic.MaxDoc; i++)
             {
-                _docById[id] = documents.Count;
-                _docOfLuceneDoc[i] = documents.Count;
-                documents.Add(new DocumentInfo(id, stored.Get(L.Title), stored.Get(L.FileName), body));
-            }
-            else
-            {
-                pending.Add((i, id, stored.GetField(L.Start).GetInt32Value()!.Value, stored.GetField(L.Length).GetInt32Value()!.Value,
-                    stored.GetField(L.Heading).GetInt32Value() == 1));
+                if (live is not null && !live.Get(i)) continue;
+                var luceneDoc = leaf.DocBase + i;
+                if (kind.Get(i) == 0)
+                {
+                    var stored = atomic.Document(i);
+                    documents[docNumber.Get(i)] = (luceneDoc,
+                        new DocumentInfo(stored.Get(L.DocId), stored.Get(L.Title), stored.Get(L.FileName), stored.Get(L.Body)));
+                }
+                else
+                {
+                    pending.Add((luceneDoc, docNumber.Get(i), (int)start.Get(i), (int)length.Get(i), heading.Get(i) == 1));
+                }
             }
         }
-        var ordinals = new int[documents.Count];
-        var sentencesOfDocument = new List<int>[documents.Count];
-        for (var d = 0; d < documents.Count; d++) sentencesOfDocument[d] = [];
-        foreach (var (luceneDoc, docId, start, length, heading) in pending)
+        var docIndexOfNumber = new Dictionary<long, int>();
+        var documentList = new List<DocumentInfo>(documents.Count);
+        foreach (var (number, (luceneDoc, info)) in documents)
         {
-            var d = _docById[docId];
+            docIndexOfNumber[number] = documentList.Count;
+            _docById[info.Id] = documentList.Count;
+            _docOfLuceneDoc[luceneDoc] = documentList.Count;
+            documentList.Add(info);
+        }
+        pending.Sort((a, b) => a.DocNumber != b.DocNumber ? a.DocNumber.CompareTo(b.DocNumber) : a.Start.CompareTo(b.Start));
+        var sentences = new List<IndexedSentence>(pending.Count);
+        var sentencesOfDocument = new List<int>[documentList.Count];
+        for (var d = 0; d < documentList.Count; d++) sentencesOfDocument[d] = [];
+        foreach (var (luceneDoc, number, start, length, heading) in pending)
+        {
+            var d = docIndexOfNumber[number];
             _sentenceOfLuceneDoc[luceneDoc] = sentences.Count;
             sentencesOfDocument[d].Add(sentences.Count);
-            sentences.Add(new IndexedSentence(d, ordinals[d]++, start, length, heading));
+            sentences.Add(new IndexedSentence(d, sentencesOfDocument[d].Count - 1, start, length, heading));
         }
+        var documents_ = documentList;
         SentencesOfDocument = sentencesOfDocument;
-        Documents = documents;
+        Documents = documents_;
         Sentences = sentences;
         SentenceCount = sentences.Count;
     }
@@ -103,11 +119,21 @@ public sealed class SearchIndex : IDisposable
     /// <summary>Inverse document frequency of a term among sentences; unseen terms get the highest.</summary>
     public double SentenceIdf(string term)
     {
-        var df = _reader.DocFreq(new Term(L.SentenceText, term));
+        var df = SentenceDocFreq(term);
         return Math.Log(1 + (SentenceCount - df + 0.5) / (df + 0.5));
     }
 
-    public int SentenceDocFreq(string term) => _reader.DocFreq(new Term(L.SentenceText, term));
+    /// <summary>Sentence document frequency, cached: each uncached look-up allocates a terms enumerator per segment.</summary>
+    public int SentenceDocFreq(string term)
+    {
+        if (_docFreqs.TryGetValue(term, out var df)) return df;
+        df = _reader.DocFreq(new Term(L.SentenceText, term));
+        if (_docFreqs.Count < MaxCachedTerms) _docFreqs.TryAdd(term, df);
+        return df;
+    }
+
+    private const int MaxCachedTerms = 500_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _docFreqs = new(StringComparer.Ordinal);
 
     public void Dispose()
     {

@@ -19,7 +19,8 @@ internal static class BenchCommand
         var index = CommonOptions.Index();
         var questions = new Option<string>("--questions") { Description = "Questions to time (JSONL)", Required = true };
         var rounds = new Option<int>("--rounds") { Description = "Timed passes over the questions", DefaultValueFactory = _ => 3 };
-        var command = new Command("bench", "Measure index build time and answer latency.") { corpus, index, questions, rounds };
+        var set = new Option<string[]>("--set") { Description = "Engine setting override name=value", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("bench", "Measure index build time and answer latency.") { corpus, index, questions, rounds, set };
         command.SetAction(parse =>
         {
             var corpusPath = parse.GetValue(corpus)!;
@@ -38,7 +39,7 @@ internal static class BenchCommand
                 Console.WriteLine($"index build   cold {cold.Seconds:F3} s   warm {warm.Seconds:F3} s   ({cold.Documents} documents, {cold.Passages} passages)");
 
                 var options = CommonOptions.Resolve(corpusPath, parse.GetValue(index));
-                using var bot = CaseBotService.Open(options);
+                using var bot = CaseBotService.Open(options, Core.Answering.EngineSettings.Default.With(parse.GetValue(set) ?? []));
                 var texts = gold.Select(q => q.Question).ToArray();
                 foreach (var q in texts.Take(Math.Min(texts.Length, 500))) bot.Ask(q); // JIT and caches
                 GC.Collect();
