@@ -8,18 +8,11 @@ namespace CaseBot.Discord.Tests.EndToEnd;
 public sealed class RealEngineTests : IDisposable
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);
-    private readonly string _index = Path.Combine(Path.GetTempPath(), "casebot-discord-tests", Guid.NewGuid().ToString("N")[..10]);
-
-    private static string Corpus()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return Path.Combine(dir.FullName, "corpus");
-        throw new InvalidOperationException("CaseBot.sln not found above " + AppContext.BaseDirectory);
-    }
+    private readonly string _index = RepoPaths.NewTempIndex();
 
     private Task<DiscordTestRig> StartAsync() => DiscordTestRig.StartAsync(s =>
     {
-        s["CaseBot:CorpusPath"] = Corpus();
+        s["CaseBot:CorpusPath"] = RepoPaths.Corpus();
         s["CaseBot:IndexPath"] = _index;
     }, realEngine: true);
 
@@ -72,17 +65,5 @@ public sealed class RealEngineTests : IDisposable
         Assert.Equal(5, rig.Host.Services.GetRequiredService<ICaseBot>().Documents.Count);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_index, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Dispose() => RepoPaths.DeleteQuietly(_index);
 }

@@ -36,12 +36,18 @@ internal static class Events
     public static JsonObject Resumed(long sequence) => Dispatch("RESUMED", sequence, new JsonObject());
 
     /// <summary>A channel message mentioning the bot (mentions are delivered with content, no privileged intent).</summary>
-    public static JsonObject Mention(long sequence, string messageId, string question, string? authorId = null, bool authorIsBot = false)
+    public static JsonObject Mention(long sequence, string messageId, string question, string? authorId = null, bool authorIsBot = false) =>
+        Dispatch("MESSAGE_CREATE", sequence, MentionMessage(messageId, question, GuildId, ChannelId, authorId, authorIsBot));
+
+    /// <summary>The message object (the dispatch's <c>d</c>) of a mention in <paramref name="guildId"/>'s channel.</summary>
+    public static JsonObject MentionMessage(string messageId, string question, string guildId, string channelId, string? authorId = null,
+        bool authorIsBot = false)
     {
         var message = Message(messageId, $"<@{BotUserId}> {question}", authorId, authorIsBot);
-        message["guild_id"] = GuildId;
+        message["guild_id"] = guildId;
+        message["channel_id"] = channelId;
         message["mentions"] = new JsonArray(new JsonObject { ["id"] = BotUserId, ["username"] = "CaseBot", ["bot"] = true });
-        return Dispatch("MESSAGE_CREATE", sequence, message);
+        return message;
     }
 
     /// <summary>A channel message that does not mention the bot.</summary>
@@ -52,11 +58,15 @@ internal static class Events
         return Dispatch("MESSAGE_CREATE", sequence, message);
     }
 
-    public static JsonObject DirectMessage(long sequence, string messageId, string content)
+    public static JsonObject DirectMessage(long sequence, string messageId, string content) =>
+        Dispatch("MESSAGE_CREATE", sequence, DirectMessageMessage(messageId, content));
+
+    /// <summary>The message object of a DM (no <c>guild_id</c>).</summary>
+    public static JsonObject DirectMessageMessage(string messageId, string content)
     {
         var message = Message(messageId, content, null, false);
         message["channel_id"] = DmChannelId;
-        return Dispatch("MESSAGE_CREATE", sequence, message);
+        return message;
     }
 
     private static JsonObject Message(string messageId, string content, string? authorId, bool authorIsBot)

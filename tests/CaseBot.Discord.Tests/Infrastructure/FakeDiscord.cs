@@ -15,8 +15,10 @@ namespace CaseBot.Discord.Tests.Infrastructure;
 
 internal sealed record FakeResponse(int Status, string? Body = null, IReadOnlyList<KeyValuePair<string, string>>? Headers = null);
 
+/// <param name="Caller">The label of the per-process REST base URL the request came through (see
+/// <see cref="FakeDiscord.ApiBaseUrlFor"/>), null for the plain one.</param>
 internal sealed record RecordedRequest(string Method, string Path, string Query, string Body, IReadOnlyDictionary<string, string> Headers,
-    DateTimeOffset At)
+    DateTimeOffset At, string? Caller = null)
 {
     public JsonNode? Json => string.IsNullOrEmpty(Body) ? null : JsonNode.Parse(Body);
 }
@@ -25,6 +27,8 @@ internal sealed record RecordedRequest(string Method, string Path, string Query,
 /// Discord on loopback: Kestrel serving the REST API under <c>/api/v10</c> and the gateway as a real WebSocket at
 /// <c>/gateway</c> (the URL Get Gateway Bot returns) and <c>/resume</c> (the READY resume URL). Requests are
 /// recorded with the virtual time of the shared clock, so tests can prove nothing was sent before a reset.
+/// Sessions opened with <see cref="AcceptSessionAsync"/> are sharded as Discord shards them: <see cref="DispatchAsync"/>
+/// delivers a guild's event only to the sessions of the guild's shard, and a DM only to shard 0.
 /// </summary>
 internal sealed class FakeDiscord : IAsyncDisposable
 {
@@ -46,6 +50,14 @@ internal sealed class FakeDiscord : IAsyncDisposable
     public string GatewayUrl => BaseUrl.Replace("http://", "ws://") + "/gateway";
     public string ResumeUrl => BaseUrl.Replace("http://", "ws://") + "/resume";
 
+    /// <summary>The same REST API under <c>/{caller}/api/v10</c>: several bot processes sharing this one Discord each
+    /// get their own base URL, so a test can tell which process made a request (real Discord only sees the shared
+    /// token).</summary>
+    public string ApiBaseUrlFor(string caller) => $"{BaseUrl}/{caller}/api/v10";
+
+    /// <summary>The <c>shards</c> count Get Gateway Bot recommends.</summary>
+    public int RecommendedShards { get; set; } = 1;
+
     /// <summary>Answer client heartbeats with op 11 automatically (off for zombie tests).</summary>
     public bool AutoAck { get; set; } = true;
 
@@ -63,6 +75,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
         app.Map("/gateway", fake.AcceptGatewayAsync);
         app.Map("/resume", fake.AcceptGatewayAsync);
         app.Map("/api/v10/{**path}", fake.ServeRestAsync);
+        app.Map("/{caller}/api/v10/{**path}", fake.ServeRestAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.BaseUrl = address.TrimEnd('/');
@@ -88,6 +101,40 @@ internal sealed class FakeDiscord : IAsyncDisposable
         return Connections[index];
     }
 
+    /// <summary>Discord's rule: <c>shard_id = (guild_id &gt;&gt; 22) % num_shards</c>; events without a guild (DMs) go
+    /// to shard 0.</summary>
+    public static int ShardOf(string? guildId, int shardCount) =>
+        guildId is null ? 0 : (int)((ulong.Parse(guildId, System.Globalization.CultureInfo.InvariantCulture) >> 22) % (ulong)shardCount);
+
+    /// <summary>Accepts gateway connection <paramref name="index"/> as a session: Hello, the client's Identify, then READY
+    /// (carrying the identified shard, as Discord's does). From then on <see cref="DispatchAsync"/> may route to it.</summary>
+    public async Task<FakeGatewayConnection> AcceptSessionAsync(int index, TimeSpan? timeout = null)
+    {
+        var connection = await WaitForConnectionAsync(index, timeout);
+        await connection.SendAsync(Events.Hello());
+        await connection.ExpectOpAsync(2, timeout);
+        var ready = Events.Ready(connection.NextSequence(), ResumeUrl, $"session-{index}");
+        ready["d"]!["shard"] = new JsonArray(connection.Shard.Id, connection.Shard.Count);
+        await connection.SendAsync(ready);
+        connection.IsSession = true;
+        return connection;
+    }
+
+    /// <summary>
+    /// Sends a dispatch as Discord does with several shards: to every open session whose identified shard is the
+    /// event's (<see cref="ShardOf"/> its <c>guild_id</c>), each with that session's next sequence number. Returns the
+    /// sessions it went to; throws when none is connected for that shard, as a test would otherwise wait in vain.
+    /// </summary>
+    public async Task<IReadOnlyList<FakeGatewayConnection>> DispatchAsync(string type, JsonObject data)
+    {
+        var guildId = (string?)data["guild_id"];
+        var targets = Connections.Where(c => c.IsSession && !c.IsClosed && c.Shard.Id == ShardOf(guildId, c.Shard.Count)).ToList();
+        if (targets.Count == 0)
+            throw new InvalidOperationException($"No open session for the shard of guild {guildId ?? "(DM)"}.");
+        foreach (var target in targets) await target.SendAsync(Events.Dispatch(type, target.NextSequence(), data.DeepClone()));
+        return targets;
+    }
+
     private async Task AcceptGatewayAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -108,7 +155,9 @@ internal sealed class FakeDiscord : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var path = "/" + (string?)context.Request.RouteValues["path"];
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var request = new RecordedRequest(context.Request.Method, path, context.Request.QueryString.Value ?? "", body, headers, _clock.GetUtcNow());
+        var caller = (string?)context.Request.RouteValues["caller"];
+        var request = new RecordedRequest(context.Request.Method, path, context.Request.QueryString.Value ?? "", body, headers, _clock.GetUtcNow(),
+            caller);
 
         FakeResponse? response = null;
         lock (_lock)
@@ -138,7 +187,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
         {
             var body = Fixture.Object("rest/get_gateway_bot_response.json");
             body["url"] = GatewayUrl;
-            body["shards"] = 1;
+            body["shards"] = RecommendedShards;
             return new FakeResponse(200, body.ToJsonString());
         }
         if (request.Path.EndsWith("/callback", StringComparison.Ordinal)) return new FakeResponse(204);
@@ -164,10 +213,25 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
     private readonly Lock _lock = new();
     private readonly List<JsonNode> _received = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _sequence;
+    private volatile JsonNode? _identify;
 
     public string Path { get; } = path;
     public string Query { get; } = query;
     public DateTimeOffset ConnectedAt { get; } = connectedAt;
+
+    /// <summary>The client's Identify (op 2) on this connection, once sent.</summary>
+    public JsonNode? Identify => _identify;
+
+    /// <summary>The shard the client identified as: its <c>shard</c> pair, or <c>[0, 1]</c> without one (as Discord reads it).</summary>
+    public (int Id, int Count) Shard =>
+        _identify?["d"]?["shard"] is JsonArray { Count: 2 } pair ? ((int)pair[0]!, (int)pair[1]!) : (0, 1);
+
+    /// <summary>Set by <see cref="FakeDiscord.AcceptSessionAsync"/> once READY went out: the connection receives routed dispatches.</summary>
+    public bool IsSession { get; set; }
+
+    /// <summary>This session's next dispatch sequence number (Discord numbers each session's dispatches from 1).</summary>
+    public long NextSequence() => Interlocked.Increment(ref _sequence);
 
     /// <summary>The close code the client sent, when it closed with a handshake.</summary>
     public int? ClientCloseCode { get; private set; }
@@ -198,6 +262,7 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
 
                 var node = JsonNode.Parse(Encoding.UTF8.GetString(message.ToArray()))!;
                 lock (_lock) _received.Add(node);
+                if ((int?)node["op"] == 2) _identify = node;
                 if (autoAck() && (int?)node["op"] == 1) await SendAsync("""{"op":11}""");
                 await _frames.Writer.WriteAsync(node);
             }
