@@ -68,8 +68,8 @@ public sealed partial class AnswerEngine
             return Decline(cleaned, [], null, clock);
 
         var bigrams = L.Bigrams(terms).Distinct().ToList();
-        var docHits = searcher.Search(TermsQuery(L.DocumentText, terms, L.DocumentBigrams, bigrams, settings.DocBigramWeight), settings.DocumentCandidates).ScoreDocs;
-        var sentenceHits = searcher.Search(TermsQuery(L.SentenceText, terms, L.SentenceBigrams, bigrams, settings.SentenceBigramWeight), settings.SentenceCandidates).ScoreDocs;
+        var docHits = Search(TermsQuery(L.DocumentText, terms, L.DocumentBigrams, bigrams, settings.DocBigramWeight), settings.DocumentCandidates);
+        var sentenceHits = Search(TermsQuery(L.SentenceText, terms, L.SentenceBigrams, bigrams, settings.SentenceBigramWeight), settings.SentenceCandidates);
         if (docHits.Length == 0 && sentenceHits.Length == 0)
             return Decline(cleaned, [], null, clock);
 
@@ -204,6 +204,17 @@ public sealed partial class AnswerEngine
         return new Evidence(found / total, inWindow / total, unknown / total, maxMissing, typed && !typedFound ? 1 : 0, typedFound ? 1 : 0,
             scored[0].Bm25 / total, margin, bigramCoverage, NegationWords().IsMatch(question) ? 1 : 0, Math.Min(terms.Count, 10) / 10.0,
             nameCoverage, docMargin);
+    }
+
+    /// <summary>
+    /// Top hits with an in-order collector: for pure OR queries Lucene otherwise picks its out-of-order scorer, whose
+    /// 2,048-bucket table is allocated anew for every query (about 100 KB a search here).
+    /// </summary>
+    private ScoreDoc[] Search(Query query, int n)
+    {
+        var collector = TopScoreDocCollector.Create(n, docsScoredInOrder: true);
+        searcher.Search(query, collector);
+        return collector.GetTopDocs().ScoreDocs;
     }
 
     private static BooleanQuery TermsQuery(string field, List<string> terms, string bigramField, List<string> bigrams, double bigramWeight)

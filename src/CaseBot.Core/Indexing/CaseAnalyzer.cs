@@ -1,5 +1,4 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.CharFilters;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.En;
 using Lucene.Net.Analysis.Standard;
@@ -11,19 +10,16 @@ namespace CaseBot.Core.Indexing;
 
 /// <summary>
 /// English analysis (standard tokenizer, possessives, lower case, stop words, Porter stems) with typographic
-/// punctuation folded first, and each alias group of <see cref="Aliases"/> injected as one shared token.
+/// punctuation folded first (<see cref="Terms"/> is the one way text enters it), and each alias group of <see cref="Aliases"/> injected as one shared token.
 /// The same analyzer serves indexing and questions, so both sides see the same terms.
 /// </summary>
 public sealed class CaseAnalyzer : Analyzer
 {
     internal const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
-    private static readonly NormalizeCharMap Typography = BuildTypography();
     private readonly SynonymMap? _aliases;
 
     public CaseAnalyzer(Aliases aliases) => _aliases = BuildAliasMap(aliases);
-
-    protected override TextReader InitReader(string fieldName, TextReader reader) => new MappingCharFilter(Typography, reader);
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
@@ -40,7 +36,7 @@ public sealed class CaseAnalyzer : Analyzer
     public List<string> Terms(string text, string field = "text")
     {
         var terms = new List<string>();
-        using var stream = GetTokenStream(field, text);
+        using var stream = GetTokenStream(field, FoldTypography(text));
         var term = stream.AddAttribute<ICharTermAttribute>();
         stream.Reset();
         while (stream.IncrementToken()) terms.Add(term.ToString());
@@ -48,15 +44,32 @@ public sealed class CaseAnalyzer : Analyzer
         return terms;
     }
 
-    private static NormalizeCharMap BuildTypography()
+    /// <summary>
+    /// Typographic dashes, apostrophes, quotes and no-break spaces as their ASCII forms, so <c>Met‑Police</c> and
+    /// <c>Met-Police</c>, <c>Mayor’s</c> and <c>Mayor's</c> analyse alike. A plain string pass: cheaper than a char filter.
+    /// </summary>
+    internal static string FoldTypography(string text)
     {
-        var map = new NormalizeCharMap.Builder();
-        foreach (var dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212") map.Add(dash.ToString(), "-");
-        foreach (var apostrophe in "\u2018\u2019\u201a\u201b\u2032") map.Add(apostrophe.ToString(), "'");
-        foreach (var quote in "\u201c\u201d\u201e\u201f\u2033") map.Add(quote.ToString(), "\"");
-        map.Add("\u00a0", " ");
-        return map.Build();
+        var i = text.AsSpan().IndexOfAny(TypographicChars);
+        if (i < 0) return text;
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var k = 0; k < source.Length; k++)
+            {
+                span[k] = source[k] switch
+                {
+                    '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' or '\u2015' or '\u2212' => '-',
+                    '\u2018' or '\u2019' or '\u201a' or '\u201b' or '\u2032' => '\'',
+                    '\u201c' or '\u201d' or '\u201e' or '\u201f' or '\u2033' => '"',
+                    '\u00a0' or '\u202f' => ' ',
+                    var c => c,
+                };
+            }
+        });
     }
+
+    private static readonly System.Buffers.SearchValues<char> TypographicChars = System.Buffers.SearchValues.Create(
+        "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u201f\u2033\u00a0\u202f");
 
     private static SynonymMap? BuildAliasMap(Aliases aliases)
     {
@@ -80,8 +93,6 @@ public sealed class CaseAnalyzer : Analyzer
     /// <summary>The part of the chain before the alias filter, to split alias names exactly as text is split.</summary>
     private sealed class WordAnalyzer : Analyzer
     {
-        protected override TextReader InitReader(string fieldName, TextReader reader) => new MappingCharFilter(Typography, reader);
-
         protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
         {
             var source = new StandardTokenizer(Version, reader);
@@ -91,7 +102,7 @@ public sealed class CaseAnalyzer : Analyzer
         public List<string> Words(string text)
         {
             var words = new List<string>();
-            using var stream = GetTokenStream("w", text);
+            using var stream = GetTokenStream("w", FoldTypography(text));
             var term = stream.AddAttribute<ICharTermAttribute>();
             stream.Reset();
             while (stream.IncrementToken()) words.Add(term.ToString());
