@@ -126,7 +126,7 @@ public sealed partial class AnswerEngine
         var bestText = index.SentenceText(best.Sentence);
 
         var docMargin = ranked.Count > 1 ? (ranked[0].Value - ranked[1].Value) / ranked[0].Value : 1;
-        var evidence = Assess(terms, scored, kind, cleaned, docMargin, kind != AnswerKind.Other && TypedSpan(scored[0].Sentence) is not null);
+        var evidence = Assess(terms, scored, kind, cleaned, docMargin, kind != AnswerKind.Other && TypedSpan(scored[0].Sentence) is not null, ranked[0].Key);
         var confidence = model.Probability(evidence);
         LastEvidence = evidence;
         if (confidence < model.Threshold || evidence.Coverage < settings.MinCoverage)
@@ -153,7 +153,7 @@ public sealed partial class AnswerEngine
     /// <summary>The evidence behind the last decision on this thread (for tuning runs).</summary>
     [ThreadStatic] internal static Evidence? LastEvidence;
 
-    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question, double docMargin, bool typedFound)
+    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question, double docMargin, bool typedFound, int topDoc)
     {
         var best = scored[0].Sentence;
         var text = index.SentenceText(best);
@@ -188,22 +188,34 @@ public sealed partial class AnswerEngine
         var bigramCoverage = questionBigrams.Count == 0 ? 1.0 : questionBigrams.Count(windowBigrams.Contains) / (double)questionBigrams.Count;
 
         double total = 0, found = 0, inWindow = 0, unknown = 0, maxMissing = 0;
+        var missing = 0;
         var maxIdf = Math.Log(1 + (index.SentenceCount + 0.5) / 0.5);
+        // The two rarest terms: adversarial unanswerables keep the common words and swap a rare one.
+        double idf1 = -1, idf2 = -1;
+        string? rare1 = null, rare2 = null;
         foreach (var term in terms)
         {
             var idf = index.SentenceIdf(term);
             total += idf;
             if (sentenceTerms.Contains(term)) found += idf;
             if (window.Contains(term)) inWindow += idf;
-            else maxMissing = Math.Max(maxMissing, idf / maxIdf);
+            else { maxMissing = Math.Max(maxMissing, idf / maxIdf); missing++; }
             if (index.SentenceDocFreq(term) == 0) unknown += idf;
+            if (idf > idf1) { idf2 = idf1; rare2 = rare1; idf1 = idf; rare1 = term; }
+            else if (idf > idf2) { idf2 = idf; rare2 = term; }
         }
+        var rareCount = rare2 is null ? 1 : 2;
+        var rareSentence = ((rare1 is not null && sentenceTerms.Contains(rare1) ? 1 : 0) + (rare2 is not null && sentenceTerms.Contains(rare2) ? 1 : 0)) / (double)rareCount;
+        var rareWindow = ((rare1 is not null && window.Contains(rare1) ? 1 : 0) + (rare2 is not null && window.Contains(rare2) ? 1 : 0)) / (double)rareCount;
         var typed = kind != AnswerKind.Other;
         var bestScore = scored[0].Score;
         var margin = scored.Count > 1 && bestScore > 0 ? (bestScore - scored[1].Score) / bestScore : 1;
+        var questionNegates = NegationWords().IsMatch(question);
+        var sentenceNegates = NegationWords().IsMatch(text);
         return new Evidence(found / total, inWindow / total, unknown / total, maxMissing, typed && !typedFound ? 1 : 0, typedFound ? 1 : 0,
-            scored[0].Bm25 / total, margin, bigramCoverage, NegationWords().IsMatch(question) ? 1 : 0, Math.Min(terms.Count, 10) / 10.0,
-            nameCoverage, docMargin);
+            scored[0].Bm25 / total, margin, bigramCoverage, questionNegates ? 1 : 0, Math.Min(terms.Count, 10) / 10.0,
+            nameCoverage, docMargin, (int)kind, rareSentence, rareWindow, sentence.Doc == topDoc ? 1 : 0,
+            questionNegates != sentenceNegates ? 1 : 0, Math.Min(missing, 5) / 5.0, Math.Min(sentenceTermList.Count, 60) / 60.0);
     }
 
     private static BooleanQuery TermsQuery(string field, List<string> terms, string bigramField, List<string> bigrams, double bigramWeight)

@@ -21,7 +21,7 @@ internal static class TuneAbstentionCommand
             using var bot = CommonOptions.Open(CommonOptions.Resolve(parse.GetValue(corpus)!, parse.GetValue(index)));
             if (bot is null) return 2;
             var report = AbstentionTrainer.Train(bot.Engine, gold);
-            Console.WriteLine($"examples {report.Examples}, accuracy on training {report.TrainAccuracy:F3}, article-held-out {report.CrossValidatedAccuracy:F3}");
+            Console.WriteLine($"examples {report.Examples}, accuracy on training {report.TrainAccuracy:F3}, article-held-out {report.CrossValidatedAccuracy:F3} (logistic part alone {report.LogisticCrossValidatedAccuracy:F3})");
             Console.WriteLine("AbstentionModel.Default = " + AbstentionTrainer.ToCSharp(report.Model));
             return 0;
         });
