@@ -2,8 +2,31 @@ using CaseBot.Core.Answering;
 
 namespace CaseBot.Core.Tests;
 
-public class AbstentionModelTests
+public class AbstentionModelTests(EngineFixture fixture) : IClassFixture<EngineFixture>
 {
+    private readonly ICaseBot _bot = fixture.Bot;
+
+    [Fact]
+    public void A_swapped_sum_is_flagged_as_a_number_mismatch_and_declined()
+    {
+        var real = _bot.Ask("Which mayor blocked a proposed £50 million contract with Palantir?");
+        var swapped = _bot.Ask("Which mayor blocked a proposed £60 million contract with Palantir?");
+
+        Assert.True(real.Answered);
+        Assert.Equal(0, real.Evidence!.Value.NumberMismatch);
+        Assert.Equal(1, swapped.Evidence!.Value.NumberMismatch);
+        Assert.False(swapped.Answered);
+    }
+
+    [Fact]
+    public void A_question_that_turns_the_sentence_round_with_a_negating_prefix_is_flagged_as_a_contrast_and_declined()
+    {
+        var turned = _bot.Ask("Which mayor unblocked a proposed £50 million contract with Palantir?");
+
+        Assert.Equal(1, turned.Evidence!.Value.Contrast);
+        Assert.False(turned.Answered);
+    }
+
     [Fact]
     public void Depth_two_tree_routes_left_when_at_most_the_threshold_and_adds_its_leaf_to_the_log_odds()
     {
