@@ -46,8 +46,8 @@ public sealed record AbstentionModel(double Bias, double[] Weights, double Thres
     /// <summary>Boosted trees whose outputs add to the logistic log-odds; null for the plain logistic model.</summary>
     public TreeEnsemble? Trees { get; init; }
 
-    // Weights and trees: `casebot tune-abstention` on the SQuAD 2.0 dev questions (it prints this line exactly). Its
-    // accuracy-optimal threshold there is 0.48, for a yardstick where half the questions are adversarial unanswerables; a
+    // Weights and trees: `casebot tune-abstention` on the SQuAD 2.0 dev questions prints them exactly, with the
+    // accuracy-optimal threshold there, 0.48, for a yardstick where half the questions are adversarial unanswerables; a
     // chat bot about one case mostly gets on-topic questions, so the product answers from 0.30 (README: operating points).
     public static readonly AbstentionModel Default = new(-3.8893, [1.3257, -0.0357, 0.3016, -0.5199, -0.5153, -0.0821, 0.9447, 0.558, 0.1418, -1.6964, 1.7596, 0.822, 0.0883, 0.0185, 0.5725, -0.4866, 0.4024, -0.5002, 0.2313, -0.12, 0.0255, -1.7529, -1.4601], 0.3)
     {
