@@ -37,6 +37,64 @@ public sealed partial class AnswerEngine
 
     private readonly HashSet<string> questionStops;
 
+    /// <summary>Number words, so "two months" against "one month" reads as a swapped number.</summary>
+    private static readonly string[] NumberWords =
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion"];
+
+    /// <summary>
+    /// Common English opposites. Unanswerable questions are often a true statement with one word turned round
+    /// ("least favourite" for "esteemed", "unavailable" for "available"); general vocabulary, no case or yardstick words.
+    /// </summary>
+    private static readonly string[][] Antonyms =
+    [
+        ["increase", "decrease"], ["rise", "fall"], ["more", "less"], ["most", "least"], ["first", "last"], ["before", "after"],
+        ["largest", "smallest"], ["biggest", "smallest"], ["high", "low"], ["higher", "lower"], ["highest", "lowest"], ["early", "late"],
+        ["earliest", "latest"], ["begin", "end"], ["start", "end"], ["north", "south"], ["east", "west"], ["win", "lose"], ["won", "lost"],
+        ["major", "minor"], ["maximum", "minimum"], ["best", "worst"], ["better", "worse"], ["old", "new"], ["oldest", "newest"],
+        ["young", "old"], ["youngest", "oldest"], ["long", "short"], ["longest", "shortest"], ["large", "small"], ["strong", "weak"],
+        ["positive", "negative"], ["accept", "reject"], ["allow", "forbid"], ["allow", "prohibit"], ["open", "close"], ["private", "public"],
+        ["inside", "outside"], ["internal", "external"], ["upper", "lower"], ["above", "below"], ["same", "different"], ["success", "failure"],
+        ["true", "false"], ["rich", "poor"], ["male", "female"], ["support", "oppose"], ["include", "exclude"], ["import", "export"],
+        ["buy", "sell"], ["give", "receive"], ["gain", "loss"], ["attack", "defend"], ["top", "bottom"], ["common", "rare"],
+        ["modern", "ancient"], ["free", "paid"], ["cold", "hot"], ["dry", "wet"], ["fast", "slow"], ["increase", "reduce"],
+        ["add", "remove"], ["enter", "leave"], ["arrive", "depart"], ["birth", "death"], ["born", "died"], ["war", "peace"],
+        ["ally", "enemy"], ["victory", "defeat"], ["western", "eastern"], ["northern", "southern"], ["left", "right"], ["full", "empty"],
+        ["always", "never"], ["many", "few"], ["all", "none"], ["expand", "shrink"], ["heavy", "light"], ["wide", "narrow"],
+        ["deep", "shallow"], ["thick", "thin"], ["hard", "soft"], ["easy", "difficult"], ["cheap", "expensive"],
+        ["safe", "dangerous"], ["legal", "illegal"], ["love", "hate"], ["like", "dislike"], ["good", "bad"], ["happy", "sad"],
+        ["light", "dark"], ["black", "white"], ["past", "future"], ["ancient", "recent"], ["previous", "next"],
+        ["former", "latter"], ["primary", "secondary"], ["minority", "majority"], ["urban", "rural"], ["domestic", "foreign"],
+        ["temporary", "permanent"], ["create", "destroy"], ["build", "destroy"], ["lend", "borrow"], ["push", "pull"],
+        ["send", "receive"], ["teach", "learn"], ["appear", "disappear"], ["connect", "separate"], ["join", "leave"],
+        ["raise", "lower"], ["promote", "demote"], ["hire", "fire"], ["input", "output"], ["smaller", "larger"],
+        ["older", "younger"], ["later", "earlier"], ["shorter", "longer"], ["weaker", "stronger"],
+    ];
+
+    private static readonly string[] NegatingPrefixes = ["un", "in", "im", "dis", "non", "ir", "il"];
+
+    private readonly HashSet<string> numberTerms;
+    private readonly Dictionary<string, List<string>> opposites;
+
+    private void AddOpposite(string term, string opposite)
+    {
+        if (!opposites.TryGetValue(term, out var list)) opposites[term] = list = [];
+        if (!list.Contains(opposite)) list.Add(opposite);
+    }
+
+    /// <summary>A question term the window lacks while holding its opposite: an antonym, or the word with or without a negating prefix.</summary>
+    private bool OppositeInWindow(string term, HashSet<string> window)
+    {
+        if (opposites.TryGetValue(term, out var list) && list.Exists(window.Contains)) return true;
+        foreach (var prefix in NegatingPrefixes)
+        {
+            if (term.Length >= prefix.Length + 4 && term.StartsWith(prefix, StringComparison.Ordinal) && window.Contains(term[prefix.Length..])) return true;
+            if (term.Length >= 4 && window.Contains(prefix + term)) return true;
+        }
+        return false;
+    }
+
+    private bool IsNumber(string term) => char.IsDigit(term[0]) || numberTerms.Contains(term);
+
     public AnswerEngine(SearchIndex index, EngineSettings settings, AbstentionModel? model = null)
     {
         this.model = model ?? AbstentionModel.Default;
@@ -44,6 +102,16 @@ public sealed partial class AnswerEngine
         this.index = index;
         this.settings = settings;
         questionStops = new HashSet<string>(QuestionWords.SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
+        numberTerms = new HashSet<string>(NumberWords.SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
+        opposites = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var pair in Antonyms)
+        {
+            var a = index.Analyzer.Terms(pair[0]);
+            var b = index.Analyzer.Terms(pair[1]);
+            if (a.Count != 1 || b.Count != 1 || a[0] == b[0]) continue;
+            AddOpposite(a[0], b[0]);
+            AddOpposite(b[0], a[0]);
+        }
         searcher = new IndexSearcher(index.Searcher.IndexReader) { Similarity = new FieldBm25Similarity(settings.Bm25K1, settings.Bm25B) };
     }
 
@@ -126,7 +194,7 @@ public sealed partial class AnswerEngine
         var bestText = index.SentenceText(best.Sentence);
 
         var docMargin = ranked.Count > 1 ? (ranked[0].Value - ranked[1].Value) / ranked[0].Value : 1;
-        var evidence = Assess(terms, scored, kind, cleaned, docMargin, kind != AnswerKind.Other && TypedSpan(scored[0].Sentence) is not null);
+        var evidence = Assess(terms, scored, kind, cleaned, docMargin, kind != AnswerKind.Other && TypedSpan(scored[0].Sentence) is not null, ranked[0].Key);
         var confidence = model.Probability(evidence);
         LastEvidence = evidence;
         if (confidence < model.Threshold || evidence.Coverage < settings.MinCoverage)
@@ -153,7 +221,7 @@ public sealed partial class AnswerEngine
     /// <summary>The evidence behind the last decision on this thread (for tuning runs).</summary>
     [ThreadStatic] internal static Evidence? LastEvidence;
 
-    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question, double docMargin, bool typedFound)
+    private Evidence Assess(List<string> terms, List<(int Sentence, double Score, double Bm25)> scored, AnswerKind kind, string question, double docMargin, bool typedFound, int topDoc)
     {
         var best = scored[0].Sentence;
         var text = index.SentenceText(best);
@@ -188,22 +256,54 @@ public sealed partial class AnswerEngine
         var bigramCoverage = questionBigrams.Count == 0 ? 1.0 : questionBigrams.Count(windowBigrams.Contains) / (double)questionBigrams.Count;
 
         double total = 0, found = 0, inWindow = 0, unknown = 0, maxMissing = 0;
+        var missing = 0;
+        bool contrast = false, numberMissing = false;
         var maxIdf = Math.Log(1 + (index.SentenceCount + 0.5) / 0.5);
+        // The two rarest terms: adversarial unanswerables keep the common words and swap a rare one.
+        double idf1 = -1, idf2 = -1;
+        string? rare1 = null, rare2 = null;
         foreach (var term in terms)
         {
             var idf = index.SentenceIdf(term);
             total += idf;
             if (sentenceTerms.Contains(term)) found += idf;
             if (window.Contains(term)) inWindow += idf;
-            else maxMissing = Math.Max(maxMissing, idf / maxIdf);
+            else
+            {
+                maxMissing = Math.Max(maxMissing, idf / maxIdf);
+                missing++;
+                if (!contrast) contrast = OppositeInWindow(term, window);
+                if (!numberMissing) numberMissing = IsNumber(term);
+            }
             if (index.SentenceDocFreq(term) == 0) unknown += idf;
+            if (idf > idf1) { idf2 = idf1; rare2 = rare1; idf1 = idf; rare1 = term; }
+            else if (idf > idf2) { idf2 = idf; rare2 = term; }
         }
+        var numberMismatch = numberMissing && window.Any(IsNumber);
+        // Word order: "X surrounds Y" asked as "what surrounds X" keeps the words and swaps their roles.
+        int concordant = 0, pairs = 0;
+        var positions = new List<int>();
+        foreach (var term in terms)
+        {
+            var at = sentenceTermList.IndexOf(term);
+            if (at < 0) continue;
+            foreach (var before in positions) { pairs++; if (before < at) concordant++; }
+            positions.Add(at);
+        }
+        var orderAgreement = pairs == 0 ? 1.0 : concordant / (double)pairs;
+        var rareCount = rare2 is null ? 1 : 2;
+        var rareSentence = ((rare1 is not null && sentenceTerms.Contains(rare1) ? 1 : 0) + (rare2 is not null && sentenceTerms.Contains(rare2) ? 1 : 0)) / (double)rareCount;
+        var rareWindow = ((rare1 is not null && window.Contains(rare1) ? 1 : 0) + (rare2 is not null && window.Contains(rare2) ? 1 : 0)) / (double)rareCount;
         var typed = kind != AnswerKind.Other;
         var bestScore = scored[0].Score;
         var margin = scored.Count > 1 && bestScore > 0 ? (bestScore - scored[1].Score) / bestScore : 1;
+        var questionNegates = NegationWords().IsMatch(question);
+        var sentenceNegates = NegationWords().IsMatch(text);
         return new Evidence(found / total, inWindow / total, unknown / total, maxMissing, typed && !typedFound ? 1 : 0, typedFound ? 1 : 0,
-            scored[0].Bm25 / total, margin, bigramCoverage, NegationWords().IsMatch(question) ? 1 : 0, Math.Min(terms.Count, 10) / 10.0,
-            nameCoverage, docMargin);
+            scored[0].Bm25 / total, margin, bigramCoverage, questionNegates ? 1 : 0, Math.Min(terms.Count, 10) / 10.0,
+            nameCoverage, docMargin, (int)kind, rareSentence, rareWindow, sentence.Doc == topDoc ? 1 : 0,
+            questionNegates != sentenceNegates ? 1 : 0, Math.Min(missing, 5) / 5.0, Math.Min(sentenceTermList.Count, 60) / 60.0,
+            orderAgreement, contrast ? 1 : 0, numberMismatch ? 1 : 0);
     }
 
     /// <summary>

@@ -33,6 +33,16 @@ public static partial class ShortAnswer
       "them", "itself", "themselves", "same", "other", "others", "such", "refers", "there", "these", "those", "many", "much",
       "more", "most", "some", "any", "each", "can", "may", "might", "must", "do", "does", "did", "been", "being", "were", "him", "she", "he", "we", "you" };
 
+    /// <summary>Prepositions and adverbs that end or start a clause fragment but never a noun-phrase answer.</summary>
+    private static readonly HashSet<string> Edge = new(StringComparer.OrdinalIgnoreCase)
+    { "through", "off", "over", "under", "across", "along", "about", "after", "before", "during", "between", "among", "within", "without",
+      "towards", "toward", "upon", "onto", "via", "only", "just", "still", "even", "very", "up", "down", "out", "around", "against", "since",
+      "until", "while", "because", "although", "though", "however", "thus", "therefore", "both", "either", "neither", "so", "than" };
+
+    /// <summary>A lower-case -ing/-ed word opening a run is mostly the verb before the answer ("involving orogenic wedges").</summary>
+    private static bool LooksVerbal(string word) =>
+        word.Length > 4 && char.IsLower(word[0]) && (word.EndsWith("ing", StringComparison.Ordinal) || word.EndsWith("ed", StringComparison.Ordinal));
+
     /// <summary>Returns a short span of <paramref name="sentence"/> answering <paramref name="question"/>, or null.</summary>
     public static string? Extract(string question, string sentence, AnswerKind kind, Func<string, string> stem) =>
         Extract(QuestionStems(question, stem), sentence, kind, stem);
@@ -106,8 +116,8 @@ public static partial class ShortAnswer
         var words = WordPattern().Matches(sentence[start..end]).ToList();
         var first = 0;
         var last = words.Count - 1;
-        while (first <= last && Stop.Contains(words[first].Value)) first++;
-        while (last >= first && Stop.Contains(words[last].Value)) last--;
+        while (first <= last && (Stop.Contains(words[first].Value) || Edge.Contains(words[first].Value) || (first < last && LooksVerbal(words[first].Value)))) first++;
+        while (last >= first && (Stop.Contains(words[last].Value) || Edge.Contains(words[last].Value))) last--;
         if (first > last) return null;
         if (last - first + 1 > 6) last = first + 5;
         var s = start + words[first].Index;

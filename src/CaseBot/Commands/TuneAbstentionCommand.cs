@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CaseBot.Core.Answering;
 using CaseBot.Core.Evaluation;
 
 namespace CaseBot.Cli.Commands;
@@ -21,7 +22,7 @@ internal static class TuneAbstentionCommand
             using var bot = CommonOptions.Open(CommonOptions.Resolve(parse.GetValue(corpus)!, parse.GetValue(index)));
             if (bot is null) return 2;
             var report = AbstentionTrainer.Train(bot.Engine, gold);
-            Console.WriteLine($"examples {report.Examples}, accuracy on training {report.TrainAccuracy:F3}, article-held-out {report.CrossValidatedAccuracy:F3}");
+            Console.WriteLine($"examples {report.Examples}, accuracy on training {report.TrainAccuracy:F3}, article-held-out {report.CrossValidatedAccuracy:F3} (logistic part alone {report.LogisticCrossValidatedAccuracy:F3}); article-held-out at the shipped threshold {AbstentionModel.Default.Threshold}: {report.CrossValidatedAtDefaultThreshold:F3}");
             Console.WriteLine("AbstentionModel.Default = " + AbstentionTrainer.ToCSharp(report.Model));
             return 0;
         });
