@@ -13,8 +13,6 @@ internal sealed class IndexWarmup(ICaseBot bot, ILogger<IndexWarmup> log) : IHos
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // One question through the whole answer path, so the first user does not pay for JIT compilation.
-        bot.Ask("Why was the contract blocked?");
         var s = bot.Status;
         log.LogInformation("Index ready: {Documents} documents, {Passages} passages, built {BuiltAt:u} from corpus fingerprint {Fingerprint} ({Corpus}).",
             s.Documents, s.Passages, s.BuiltAt, s.CorpusFingerprint, s.CorpusPath);
