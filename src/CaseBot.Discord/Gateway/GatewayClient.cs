@@ -87,9 +87,11 @@ internal sealed class GatewayClient(
             {
                 break;
             }
-            catch (DiscordRestException ex) when (ex.IsUnauthorized)
+            catch (DiscordRestException ex) when (ex.IsAuthFailure)
             {
-                outcome = new Outcome(Next.Fatal, 401, "authentication failed: Discord rejected the bot token (Discord__Token)");
+                outcome = new Outcome(Next.Fatal, ex.StatusCode, ex.StatusCode == 401
+                    ? "authentication failed: Discord rejected the bot token (Discord__Token)"
+                    : "forbidden: Discord refused the gateway request (403); check the bot token (Discord__Token) and the application");
             }
             catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or DiscordRestException
                                            or JsonException or InvalidOperationException or UriFormatException)

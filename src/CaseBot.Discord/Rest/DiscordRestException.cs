@@ -9,4 +9,7 @@ public sealed class DiscordRestException(int statusCode, int? discordCode, strin
     public int? DiscordCode { get; } = discordCode;
 
     public bool IsUnauthorized => StatusCode == 401;
+
+    /// <summary>401 or 403: retrying cannot help, and Discord bans clients that keep making such requests.</summary>
+    public bool IsAuthFailure => StatusCode is 401 or 403;
 }

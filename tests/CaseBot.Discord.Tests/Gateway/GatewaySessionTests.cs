@@ -228,6 +228,23 @@ public sealed class GatewaySessionTests
         Assert.True(rig.Logs.Contains(LogLevel.Critical, "Discord__Token"));
     }
 
+    [Fact]
+    public async Task A_403_from_get_gateway_bot_stops_the_adapter_instead_of_retrying()
+    {
+        await using var rig = await DiscordTestRig.StartAsync(start: false);
+        rig.Fake.RespondOnce(r => r.Method == "GET" && r.Path == "/gateway/bot", new FakeResponse(403, """{"message": "Missing Access", "code": 50001}"""));
+
+        await rig.Host.StartAsync().WaitAsync(Wait.Default);
+        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default);
+        rig.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Task.Delay(50);
+
+        Assert.Single(rig.Fake.Requests, r => r.Path == "/gateway/bot");
+        Assert.Empty(rig.Fake.Connections);
+        Assert.True(rig.Adapter.Failed);
+        Assert.True(rig.Logs.Contains(LogLevel.Critical, "403"));
+    }
+
     [Theory]
     [InlineData(4010)]
     [InlineData(4011)]
