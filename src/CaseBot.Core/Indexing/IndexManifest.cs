@@ -7,7 +7,7 @@ public sealed record IndexManifest(
     int FormatVersion, string CorpusFingerprint, int Documents, int Passages, DateTimeOffset BuiltAt, string CorpusPath, double BuildSeconds)
 {
     /// <summary>Bumped whenever the index layout or analysis changes, so old indexes are rebuilt, not misread.</summary>
-    public const int CurrentFormat = 5;
+    public const int CurrentFormat = 6; // 6: sentence embeddings beside the index
     public const string FileName = "manifest.json";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
