@@ -21,7 +21,7 @@ public sealed record EngineSettings
     /// <summary>A longer quoted sentence is cut to its most relevant stretch of about this many characters.</summary>
     public int MaxQuoteChars { get; init; } = 220;
     /// <summary>No short answer when the quote holds more candidates of the asked-for type than this.</summary>
-    public int MaxShortCandidates { get; init; } = 1;
+    public int MaxShortCandidates { get; init; } = 3;
     /// <summary>Decline when the question wants a sum, date, count, duration, percentage or party and the chosen
     /// sentence holds none (measured on every question set: see README).</summary>
     public bool RequireTypedAnswer { get; init; } = true;

@@ -16,7 +16,19 @@ namespace CaseBot.Core.Evaluation;
 public static class EngineTrainer
 {
     /// <summary>One question set: its engine (own index), questions, weight of each question, and fold grouping.</summary>
-    public sealed record QuestionSet(string Name, AnswerEngine Engine, IReadOnlyList<GoldQuestion> Questions, double Weight, bool FoldByArticle);
+    public sealed record QuestionSet(string Name, AnswerEngine Engine, IReadOnlyList<GoldQuestion> Questions, double Weight, bool FoldByArticle)
+    {
+        /// <summary>Whether the threshold is chosen for this set's accuracy too (false for made-up negatives).</summary>
+        public bool InObjective { get; init; } = true;
+    }
+
+    /// <summary>
+    /// Off-topic negatives: questions written for another corpus, asked of this one, are unanswerable here. Members ask
+    /// off-topic things ("who won the league?") that the adversarial yardstick never shows the decider.
+    /// </summary>
+    public static IReadOnlyList<GoldQuestion> OffTopic(IEnumerable<GoldQuestion> foreign, int count) =>
+        foreign.Where(q => q.Answerable).OrderBy(q => StableHash(q.Id)).Take(count)
+            .Select(q => q with { Id = "offtopic-" + q.Id, Answerable = false, Answers = [], GoldDocs = [], GoldDoc = null }).ToList();
 
     public sealed record Options(int Folds = 5, Gbdt.Options? Ranker = null, Gbdt.Options? Decider = null);
 
@@ -95,11 +107,11 @@ public static class EngineTrainer
         var heldOut = new Dictionary<Item, bool>();
         for (var fold = 0; fold < o.Folds; fold++)
         {
-            var t = BestThreshold(items.Where(i => i.Fold != fold).ToList(), sets.Count);
+            var t = BestThreshold(items.Where(i => i.Fold != fold).ToList(), sets);
             foreach (var item in items.Where(i => i.Fold == fold)) heldOut[item] = item.Decision is not null && item.OutOfFold >= t;
         }
         var figures = sets.Select((set, s) => Figures(set.Name, items.Where(i => i.Set == s).ToList(), i => heldOut[i])).ToList();
-        var threshold = BestThreshold(items, sets.Count);
+        var threshold = BestThreshold(items, sets);
 
         progress?.Invoke("fitting the shipped model on everything");
         var finalRanker = FitRanker(items, rankerOptions);
@@ -174,8 +186,9 @@ public static class EngineTrainer
     }
 
     /// <summary>Maximises the mean of the sets' accuracies, so a small case set weighs as much as the yardstick.</summary>
-    private static double BestThreshold(List<Item> items, int setCount)
+    private static double BestThreshold(List<Item> items, IReadOnlyList<QuestionSet> all)
     {
+        var setCount = all.Count;
         var best = (Threshold: 0.5, Score: -1.0);
         for (var step = 2; step <= 95; step++)
         {
@@ -185,7 +198,7 @@ public static class EngineTrainer
             for (var s = 0; s < setCount; s++)
             {
                 var mine = items.Where(i => i.Set == s).ToList();
-                if (mine.Count == 0) continue;
+                if (mine.Count == 0 || !all[s].InObjective) continue;
                 sets++;
                 sum += mine.Count(i => i.Decision is not null && i.OutOfFold >= t ? i.Correct : !i.Gold.Answerable) / (double)mine.Count;
             }

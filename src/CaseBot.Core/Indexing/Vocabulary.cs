@@ -10,11 +10,13 @@ namespace CaseBot.Core.Indexing;
 public sealed partial class Vocabulary
 {
     private readonly Dictionary<string, int> _counts;
+    private readonly Dictionary<string, int> _lowerCase;
     private readonly Dictionary<int, List<string>> _byLength;
 
-    private Vocabulary(Dictionary<string, int> counts)
+    private Vocabulary(Dictionary<string, int> counts, Dictionary<string, int> lowerCase)
     {
         _counts = counts;
+        _lowerCase = lowerCase;
         _byLength = counts.Keys.GroupBy(w => w.Length).ToDictionary(g => g.Key, g => g.OrderBy(w => w, StringComparer.Ordinal).ToList());
     }
 
@@ -24,18 +26,23 @@ public sealed partial class Vocabulary
     public static Vocabulary Of(IEnumerable<string> texts)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lowerCase = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var text in texts)
             foreach (Match m in WordPattern().Matches(text))
             {
                 var w = m.Value.ToLowerInvariant();
                 counts[w] = counts.GetValueOrDefault(w) + 1;
+                if (char.IsLower(m.Value[0])) lowerCase[w] = lowerCase.GetValueOrDefault(w) + 1;
             }
-        return new Vocabulary(counts);
+        return new Vocabulary(counts, lowerCase);
     }
 
     public bool Contains(string word) => _counts.ContainsKey(word.ToLowerInvariant());
 
     public int Count(string word) => _counts.GetValueOrDefault(word.ToLowerInvariant());
+
+    /// <summary>How often the word occurs written in lower case: a capitalised span of common words is no name.</summary>
+    public int LowerCaseCount(string word) => _lowerCase.GetValueOrDefault(word.ToLowerInvariant());
 
     /// <summary>The most frequent corpus word within one edit (two for words of eight letters or more), or null.
     /// Words under five letters are left alone: too many real words sit one edit apart.</summary>

@@ -22,10 +22,11 @@ internal static class TrainCommand
         var deciderRounds = new Option<int>("--decider-rounds") { Description = "Boosting rounds of the decider", DefaultValueFactory = _ => 100 };
         var deciderDepth = new Option<int>("--decider-depth") { Description = "Tree depth of the decider", DefaultValueFactory = _ => 3 };
         var deciderLeaf = new Option<double>("--decider-min-leaf") { Description = "Least hessian weight in a decider leaf", DefaultValueFactory = _ => 40 };
+        var offTopic = new Option<int>("--off-topic") { Description = "Yardstick questions also asked of the case corpus as off-topic negatives", DefaultValueFactory = _ => 300 };
         var dump = new Option<string?>("--dump") { Description = "Write each question's out-of-fold result here (TSV)" };
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "src/CaseBot.Core/Answering/Models/engine-model.json" };
         var command = new Command("train", "Fit the ranker and the answer-or-decline decider with folds; print cross-validated figures; write the model.")
-            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, dump, output };
+            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, offTopic, dump, output };
         command.SetAction(parse =>
         {
             var sets = new List<EngineTrainer.QuestionSet>();
@@ -42,7 +43,10 @@ internal static class TrainCommand
                     yard = CommonOptions.Open(CommonOptions.Resolve(yc, null));
                     if (yard is null) return 2;
                     bots.Add(yard);
-                    sets.Add(new("yardstick", yard.Engine, GoldQuestion.Load(yq), 1, FoldByArticle: true));
+                    var yardQuestions = GoldQuestion.Load(yq);
+                    sets.Add(new("yardstick", yard.Engine, yardQuestions, 1, FoldByArticle: true));
+                    if (parse.GetValue(offTopic) > 0)
+                        sets.Add(new("off-topic", caseBot.Engine, EngineTrainer.OffTopic(yardQuestions, parse.GetValue(offTopic)), 5, FoldByArticle: true) { InObjective = false });
                 }
                 var report = EngineTrainer.Train(sets, new EngineTrainer.Options(Folds: parse.GetValue(folds),
                     Decider: new Gbdt.Options(Rounds: parse.GetValue(deciderRounds), Depth: parse.GetValue(deciderDepth), Rate: 0.15, Lambda: 10, MinLeafWeight: parse.GetValue(deciderLeaf))), message => Console.Error.WriteLine(message));

@@ -94,6 +94,13 @@ public static partial class TypedSpans
             var start = skip == 0 ? m.Index : m.Index + value.IndexOf(words[skip], StringComparison.Ordinal);
             var name = text[start..(m.Index + m.Length)];
             var nameWords = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // "Metropolitan Police and US": two names joined by "and", the second an acronym; keep the first.
+            var and = name.LastIndexOf(" and ", StringComparison.Ordinal);
+            if (and > 0 && IsAcronym(name[(and + 5)..]))
+            {
+                name = name[..and];
+                nameWords = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            }
             // "Labour MP Stella Creasy": a party, then (after a title) the person.
             var partyWords = nameWords.Length > 1 && Parties.Contains(nameWords[0] + " " + nameWords[1]) ? 2 : Parties.Contains(nameWords[0]) ? 1 : 0;
             if (partyWords > 0 && partyWords < nameWords.Length)
@@ -102,8 +109,9 @@ public static partial class TypedSpans
                 AddSlice(AnswerType.Party, start, partyLength);
                 var rest = nameWords.Skip(partyWords).SkipWhile(w => Titles.Contains(w)).ToArray();
                 if (rest.Length == 0) continue;
-                start = start + name.IndexOf(rest[0], partyLength, StringComparison.Ordinal);
-                name = text[start..(m.Index + m.Length)];
+                var end = start + name.Length;
+                start += name.IndexOf(rest[0], partyLength, StringComparison.Ordinal);
+                name = text[start..end];
                 nameWords = rest;
             }
             // A lone capitalised word at the very start of a sentence is mostly an ordinary word.

@@ -10,8 +10,11 @@ namespace CaseBot.Core.Answering.Composition;
 /// and a short answer only when the question asks for a concrete type and a whole candidate of that type stands in
 /// the quoted sentence. Reasons, manners, yes/no and descriptions get the quote without a headline.
 /// </summary>
-public sealed class AnswerComposer(SearchIndex index, EngineSettings settings)
+public sealed partial class AnswerComposer(SearchIndex index, EngineSettings settings)
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@",|;|\s(?:and|or|but|while)\s|\s[–—-]\s")]
+    private static partial System.Text.RegularExpressions.Regex Boundaries();
+
     public Citation Cite(int sentence, QuestionContext? q = null, string? keep = null)
     {
         var doc = index.Sentences[sentence].Doc;
@@ -88,13 +91,29 @@ public sealed class AnswerComposer(SearchIndex index, EngineSettings settings)
         if (q.Currency != '\0' && q.Type == AnswerType.Money) spans = spans.Where(s => s.Currency == q.Currency).ToList();
         if (spans.Count == 0) return null;
         if (spans.Count > settings.MaxShortCandidates) return null;
+        if (q.Type == AnswerType.Person) spans = spans.Where(s => !LooksLikeCommonWords(s.Text)).ToList();
+        if (q.Type == AnswerType.Organisation) spans = spans.Where(s => s.Text.Contains(' ')).ToList(); // a lone acronym is too often not the one asked for
         if (spans.Count == 1) return spans[0].Text;
+        if (spans.Count == 0) return null;
+        // Anchors: the sentence's words that echo the question's rarer words (a subject named everywhere anchors nothing).
+        var maxIdf = q.Idf.Length > 0 ? q.Idf.Max() : 0;
         var anchors = QuestionContext.WordPattern().Matches(text)
-            .Where(m => m.Value.Length >= 4 && q.Prefixes.Contains(m.Value.Length > 5 ? m.Value[..5].ToLowerInvariant() : m.Value.ToLowerInvariant()))
-            .Select(m => m.Index + m.Length / 2).ToList();
+            .Where(m => m.Value.Length >= 3 && q.Prefixes.Contains(m.Value.Length > 5 ? m.Value[..5].ToLowerInvariant() : m.Value.ToLowerInvariant())
+                        && index.Analyzer.Terms(m.Value) is [var term, ..] && index.SentenceIdf(term) >= 0.5 * maxIdf)
+            .Select(m => (Start: m.Index, End: m.Index + m.Length)).ToList();
         if (anchors.Count == 0) return null;
-        return spans.MinBy(s => anchors.Min(a => Math.Abs(s.Start + s.Length / 2 - a)))!.Text;
+        // Characters between span and anchor, plus a clause's worth for each list or clause boundary crossed: in
+        // "£330 million with NHS England and £240 million with …" England belongs to the first sum, not the second.
+        double Gap(int from, int to) => to <= from ? 0 : (to - from) + 40 * Boundaries().Matches(text, from).Count(b => b.Index < to);
+        double Distance(TypedSpan s) => anchors.Min(a => a.Start >= s.Start + s.Length ? Gap(s.Start + s.Length, a.Start) : s.Start >= a.End ? Gap(a.End, s.Start) : 0);
+        var ordered = spans.OrderBy(Distance).ToList();
+        // Two candidates about as near: too close to call, so no headline.
+        return Distance(ordered[0]) <= 0.5 * Distance(ordered[1]) ? ordered[0].Text : null;
     }
+
+    /// <summary>"Artificial Intelligence" is capitalised but not a person: its words occur in lower case in the corpus.</summary>
+    private bool LooksLikeCommonWords(string span) =>
+        QuestionContext.WordPattern().Matches(span).Any(w => index.Vocabulary.LowerCaseCount(w.Value) > 0);
 
     /// <summary>Trims what footnote removal can leave behind (<c>million,.</c>) without leaving the document's words.</summary>
     internal static string Quote(string sentence)

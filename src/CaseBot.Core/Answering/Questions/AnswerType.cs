@@ -58,7 +58,7 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"\b(what|which) (?:role|job|title|position|post|rank|office)\b|^\s*(?:and\s+)?who (?:is|was|'s) (?!the\b|a\b|an\b)(?=[\p{L}])", O)]
     private static partial Regex RoleWords();
 
-    [GeneratedRegex(@"\b(which|what) (?:\w+ )?(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|body|bodies|group|groups|newspaper|paper|outlet|department|ministry|force|forces|institution|university|team|club|band|corporation|bank|party|government|authority|vendor|vendors|supplier|suppliers|business|businesses)\b", O)]
+    [GeneratedRegex(@"\b(which|what) (?:\w+ )?(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|body|bodies|group|groups|newspaper|paper|outlet|department|ministry|force|forces|institution|university|team|club|band|corporation|bank|party|government|authority|vendor|vendors|supplier|suppliers|business|businesses)\b(?!-|\s+[\w]+-[\w])", O)]
     private static partial Regex OrganisationWords();
 
     [GeneratedRegex(@"\b(who|whom|whose|which (?:person|man|woman|people|official|officer|executive|politician|minister|mp|leader|founder|author|writer|king|queen|president))\b", O)]

@@ -41,14 +41,14 @@ public sealed partial class QuestionContext
     [GeneratedRegex(@"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:19|20)\d{2})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex CalendarWords();
 
-    [GeneratedRegex(@"\b(?:dollars?|usd|us\$)\b|\$|\b(?:pounds?|sterling|gbp)\b|£|\b(?:euros?|eur)\b|€", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    /// <summary>Currency words ("in dollars", "how many pounds"); a symbol in the question names the sum it already
+    /// knows ("the £50m contract"), not the one it wants.</summary>
+    [GeneratedRegex(@"\b(?:(?<dollar>dollars?|usd|us\$)|(?<pound>pounds?|sterling|gbp)|(?<euro>euros?|eur))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex CurrencyWords();
 
     public static char CurrencyOf(string text)
     {
         var m = CurrencyWords().Match(text);
-        if (!m.Success) return '\0';
-        var v = m.Value.ToLowerInvariant();
-        return v.StartsWith('$') || v.StartsWith('d') || v.StartsWith('u') ? '$' : v.StartsWith('£') || v.StartsWith('p') || v.StartsWith('s') || v.StartsWith('g') ? '£' : '€';
+        return !m.Success ? '\0' : m.Groups["dollar"].Success ? '$' : m.Groups["pound"].Success ? '£' : '€';
     }
 }
