@@ -9,7 +9,7 @@ namespace CaseBot.Insights.Reporting;
 /// </summary>
 public static class QuestionGrouping
 {
-    public const double Threshold = 0.5;
+    public const double Threshold = 0.65;
 
     // General English function words and question words; nothing about the case.
     private static readonly HashSet<string> FunctionWords = new(StringComparer.Ordinal)
@@ -46,12 +46,17 @@ public static class QuestionGrouping
         return (double)common / (a.Count + b.Count - common);
     }
 
+    /// <summary>The question in lower case with punctuation and extra spaces gone: identical wordings compare equal.</summary>
+    public static string Wording(string question) =>
+        string.Join(' ', new string(question.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : ' ').ToArray())
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>Groups <paramref name="questions"/> (each occurrence with when it was asked), biggest group first.</summary>
     public static IReadOnlyList<DeclinedGroup> Group(IEnumerable<(string Question, DateTimeOffset At)> questions)
     {
         // Identical wordings (case and spacing aside) first, so the most asked wording leads its group.
         var wordings = questions
-            .GroupBy(q => string.Join(' ', q.Question.Trim().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant())
+            .GroupBy(q => Wording(q.Question))
             .Select(g => (Text: g.First().Question.Trim(), Count: g.Count(), Last: g.Max(x => x.At), Tokens: Tokens(g.Key)))
             .OrderByDescending(w => w.Count).ThenBy(w => w.Text, StringComparer.Ordinal)
             .ToList();
