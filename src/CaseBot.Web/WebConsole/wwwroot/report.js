@@ -100,7 +100,7 @@ function render(report) {
   fill("downvoted", report.mostDownvoted.map((d) => row(cell("td", String(d.down), "num"), cell("td", String(d.up), "num"),
     cell("td", d.question ?? `(answer ${d.answerKey}, question no longer stored)`),
     cell("td", d.citations.length ? d.citations.map((c) => `[${c}]`).join(" ") : (d.answered === false ? "(declined)" : "—")))),
-  "No 👎 in this period.", 4);
+  "No answer was marked not useful in this period.", 4);
   fill("platforms", report.platforms.map((p) => row(cell("td", p.platform), cell("td", String(p.questions), "num"),
     cell("td", pct(p.answerRate), "num"), cell("td", String(p.medianLatencyMs), "num"), cell("td", String(p.p95LatencyMs), "num"))),
   "No questions in this period.", 5);
