@@ -136,3 +136,28 @@ public sealed class InsightsEndpointTests
         Assert.Single(await host.Services.GetRequiredService<IInsightStore>().QuestionsSinceAsync(DateTimeOffset.UnixEpoch));
     }
 }
+
+/// <summary>The insight and conversation settings are checked when serve starts.</summary>
+public sealed class InsightsOptionsTests
+{
+    [Theory]
+    [InlineData("--Insights:RetentionDays=0")]
+    [InlineData("--Insights:ConnectionString=Host=x;Nonsense Key=1")]
+    [InlineData("--Conversations:MaxTurns=0")]
+    public async Task A_bad_insights_or_conversations_setting_stops_serve_with_exit_2(string setting)
+    {
+        var scratch = RepoPaths.NewTempFolder("casebot-insights-options");
+        try
+        {
+            var code = await CaseBot.Web.ServeCommand.RunAsync(
+                ["--Web:Urls=http://127.0.0.1:0", $"--CaseBot:CorpusPath={RepoPaths.Corpus}", $"--CaseBot:IndexPath={scratch}/index",
+                 $"--Insights:DataPath={scratch}/data", "--Moderation:WatchCorpus=false", "--Logging:LogLevel:Default=None", setting])
+                .WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(2, code);
+        }
+        finally
+        {
+            RepoPaths.TryDelete(scratch);
+        }
+    }
+}

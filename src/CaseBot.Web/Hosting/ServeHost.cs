@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using CaseBot.Core;
+using CaseBot.Core.Conversations;
 using CaseBot.Core.Hosting;
 using CaseBot.Discord;
 using CaseBot.Insights;
@@ -65,6 +66,7 @@ public static class ServeHost
         // index is open before any adapter connects.
         services.AddHostedService<IndexWarmup>();
         services.AddCaseBotInsights(config); // records every answered question (IAnswerObserver) and vote (IFeedbackSink)
+        services.AddCaseBotConversations(config); // FollowUpResolver: per-thread memory for the question pipeline
         var discord = services.AddDiscordAdapter(config);
         var slack = services.AddSlackAdapter(config);
         services.AddHostedService<CorpusWatcher>();
