@@ -83,6 +83,12 @@ public sealed class FeedbackBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("report.png"), FullPage = true });
 
         await page.ClickAsync("#replay-button");
-        await page.Locator("#replay-message:not(:empty)").WaitForAsync();
+        await page.Locator("#replay-message:has-text('None of the declined questions')").WaitForAsync();
+
+        // The moderator adds the missing alias from the page: written to the corpus, reindexed, replayed.
+        await page.FillAsync("#alias-line", "raining = precipitation");
+        await page.ClickAsync("#alias-button");
+        await page.Locator("#replay-message:has-text('Reindexed')").WaitForAsync();
+        Assert.Contains("raining = precipitation", await File.ReadAllTextAsync(Path.Combine(host.CorpusPath, "aliases.conf")));
     }
 }

@@ -137,6 +137,60 @@ public sealed class InsightsEndpointTests
     }
 }
 
+/// <summary>Adding an alias line from the report: written to the corpus, reindexed, replayed.</summary>
+public sealed class AliasEndpointTests
+{
+    private const string Token = "correct-horse-battery-staple-42";
+
+    private static HttpRequestMessage Post(object body, string? bearer = Token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/insights/alias") { Content = JsonContent.Create(body) };
+        if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return request;
+    }
+
+    [Fact]
+    public async Task Adding_an_alias_from_the_report_reindexes_and_lists_the_declined_question_now_answered()
+    {
+        await using var host = await RunningHost.StartAsync(settings: [$"--Web:AdminToken={Token}"]);
+        var bot = host.Services.GetRequiredService<ICaseBot>();
+        var recorder = host.Services.GetRequiredService<InsightRecorder>();
+        const string question = "Who heads Palantir in Blighty?";
+        recorder.OnAnswered(new AnsweredQuestion(new AskContext("slack", "c", "u"), question, bot.Ask(question), TimeSpan.FromMilliseconds(2), DateTimeOffset.UtcNow));
+        await recorder.FlushAsync();
+
+        var response = await host.Http.SendAsync(Post(new { line = "Blighty = UK" })).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(body.GetProperty("reindexed").GetBoolean());
+        Assert.Equal(question, Assert.Single(body.GetProperty("replay").EnumerateArray()).GetProperty("question").GetString());
+        Assert.EndsWith("\nBlighty = UK\n", await File.ReadAllTextAsync(Path.Combine(host.CorpusPath, "aliases.conf")));
+        Assert.True(bot.Ask(question).Answered);
+    }
+
+    [Theory]
+    [InlineData("Blighty")]
+    [InlineData("Blighty = UK\nMet = Police")]
+    [InlineData("Blighty = UK # sneaky")]
+    [InlineData("")]
+    public async Task A_line_that_is_not_one_alias_group_is_refused_and_nothing_is_written(string line)
+    {
+        await using var host = await RunningHost.StartAsync(new FakeCaseBot(), [$"--Web:AdminToken={Token}"]);
+        var before = await File.ReadAllTextAsync(Path.Combine(host.CorpusPath, "aliases.conf"));
+        var response = await host.Http.SendAsync(Post(new { line }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(host.CorpusPath, "aliases.conf")));
+    }
+
+    [Fact]
+    public async Task Adding_an_alias_needs_the_moderator_token()
+    {
+        await using var host = await RunningHost.StartAsync(new FakeCaseBot(), [$"--Web:AdminToken={Token}"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.SendAsync(Post(new { line = "Blighty = UK" }, bearer: null))).StatusCode);
+    }
+}
+
 /// <summary>The insight and conversation settings are checked when serve starts.</summary>
 public sealed class InsightsOptionsTests
 {

@@ -3,6 +3,7 @@ using CaseBot.Core;
 using CaseBot.Core.Feedback;
 using CaseBot.Insights.Reporting;
 using CaseBot.Insights.Storage;
+using CaseBot.Web.Moderation;
 using CaseBot.Web.Options;
 using CaseBot.Web.WebConsole;
 using Microsoft.AspNetCore.Builder;
@@ -16,6 +17,12 @@ namespace CaseBot.Web.Insights;
 public sealed record FeedbackRequest(string? Question, string? Text, string? Vote);
 
 public sealed record FeedbackResponse(string AnswerKey, string Vote, int Up, int Down);
+
+/// <summary>An alias line to add from the report, e.g. <c>Blighty = UK</c>.</summary>
+public sealed record AliasRequest(string? Line, string? Since);
+
+/// <summary>What adding the alias did: the reindex, and the declined questions answered now.</summary>
+public sealed record AliasResponse(bool Reindexed, string Message, IReadOnlyList<ReplayedQuestion> Replay);
 
 /// <summary>
 /// Feedback and the moderator report: <c>POST /api/feedback</c> (anyone; one vote per browser per answer, by an
@@ -32,6 +39,7 @@ public static class InsightsEndpoints
         app.MapPost("/api/feedback", Vote);
         app.MapGet("/api/insights/report", Report);
         app.MapPost("/api/insights/replay", ReplayDeclined);
+        app.MapPost("/api/insights/alias", AddAlias);
         app.MapGet("/report", () => ConsolePages.Serve("report.html"));
         return app;
     }
@@ -87,6 +95,44 @@ public static class InsightsEndpoints
             return TypedResults.BadRequest(new ErrorDto($"since '{since}' is not a duration such as 7d, 24h or 2w."));
         var questions = await store.QuestionsSinceAsync(time.GetUtcNow() - window, ct);
         return TypedResults.Ok(Replay.Run(bot, questions));
+    }
+
+    private static readonly SemaphoreSlim AliasFileLock = new(1, 1);
+
+    /// <summary>
+    /// Appends one alias line to the corpus's <c>aliases.conf</c>, reindexes, and replays the window's declined
+    /// questions against the new index: the report's "add the missing alias, see what it fixes" loop.
+    /// </summary>
+    private static async Task<IResult> AddAlias(AliasRequest? body, HttpContext http, IInsightStore store, ICaseBot bot,
+        CorpusLocation corpus, IOptions<WebOptions> web, TimeProvider time, CancellationToken ct)
+    {
+        if (Refuse(http, web.Value) is { } refused) return refused;
+        var line = body?.Line?.Trim() ?? "";
+        if (line.Length is 0 or > 300 || line.IndexOfAny(['\r', '\n', '#']) >= 0 || Core.Indexing.Aliases.Parse([line]).Groups.Count != 1)
+            return TypedResults.BadRequest(new ErrorDto("An alias line names the same thing two or more ways, separated by '=', e.g. \"Blighty = UK\" (one line, no '#', at most 300 characters)."));
+        if (!ReportBuilder.TryParseWindow(body?.Since ?? "30d", out var window))
+            return TypedResults.BadRequest(new ErrorDto($"since '{body?.Since}' is not a duration such as 7d, 24h or 2w."));
+
+        var path = Path.Combine(corpus.FullPath, Core.Indexing.Aliases.FileName);
+        await AliasFileLock.WaitAsync(ct);
+        try
+        {
+            var existing = File.Exists(path) ? await File.ReadAllTextAsync(path, ct) : "";
+            var separator = existing.Length == 0 || existing.EndsWith('\n') ? "" : "\n";
+            await File.AppendAllTextAsync(path, $"{separator}# added from the moderator report, {time.GetUtcNow():yyyy-MM-dd HH:mm} UTC\n{line}\n", ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return TypedResults.Json(new ErrorDto($"Could not write {Core.Indexing.Aliases.FileName} in the corpus folder: {e.Message}"), statusCode: 500);
+        }
+        finally
+        {
+            AliasFileLock.Release();
+        }
+        var result = await bot.ReindexAsync($"moderator report ({http.Connection.RemoteIpAddress}): alias {line}", ct);
+        var questions = await store.QuestionsSinceAsync(time.GetUtcNow() - window, ct);
+        return TypedResults.Json(new AliasResponse(result.Succeeded, result.Message, result.Succeeded ? Replay.Run(bot, questions) : []),
+            statusCode: result.Succeeded ? 200 : 500);
     }
 
     /// <summary>Moderator check, as for <c>POST /api/reindex</c>: 403 with no token configured, 401 for a wrong one.</summary>

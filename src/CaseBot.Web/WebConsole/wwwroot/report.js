@@ -124,16 +124,40 @@ async function load() {
   }
 }
 
+function showReplay(results, prefix) {
+  const table = $r("replay");
+  table.tBodies[0].replaceChildren(...results.map((r) => row(cell("td", `${r.question} (declined ${r.timesDeclined}×)`), cell("td", r.text, "chat"))));
+  table.hidden = results.length === 0;
+  $r("replay-message").textContent = prefix + (results.length
+    ? `${results.length} once-declined question(s) are answered now.`
+    : "None of the declined questions is answered by the current index.");
+}
+
 async function replay() {
   const msg = $r("replay-message");
   msg.className = "";
   msg.textContent = "Replaying…";
   try {
-    const results = await api("POST", `/api/insights/replay?since=${encodeURIComponent($r("since").value)}`);
-    const table = $r("replay");
-    table.tBodies[0].replaceChildren(...results.map((r) => row(cell("td", `${r.question} (declined ${r.timesDeclined}×)`), cell("td", r.text, "chat"))));
-    table.hidden = results.length === 0;
-    msg.textContent = results.length ? `${results.length} once-declined question(s) are answered now.` : "None of the declined questions is answered by the current index.";
+    showReplay(await api("POST", `/api/insights/replay?since=${encodeURIComponent($r("since").value)}`), "");
+  } catch (e) {
+    msg.className = "error";
+    msg.textContent = e.message;
+  }
+}
+
+async function addAlias() {
+  const msg = $r("replay-message");
+  msg.className = "";
+  msg.textContent = "Adding the alias and reindexing…";
+  try {
+    const res = await fetch("/api/insights/alias", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", Authorization: `Bearer ${token()}` },
+      body: JSON.stringify({ line: $r("alias-line").value, since: $r("since").value }),
+    });
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.error || body.message || `Error ${res.status}`);
+    showReplay(body.replay, `${body.message} `);
   } catch (e) {
     msg.className = "error";
     msg.textContent = e.message;
@@ -144,4 +168,5 @@ document.addEventListener("DOMContentLoaded", () => {
   $r("token").value = sessionStorage.getItem("casebot-token") || "";
   $r("report-form").addEventListener("submit", (e) => { e.preventDefault(); load(); });
   $r("replay-form").addEventListener("submit", (e) => { e.preventDefault(); replay(); });
+  $r("alias-form").addEventListener("submit", (e) => { e.preventDefault(); addAlias(); });
 });
