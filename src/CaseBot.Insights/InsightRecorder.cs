@@ -27,6 +27,7 @@ public sealed class InsightRecorder : IAnswerObserver, IFeedbackSink, IHostedSer
     private Task? _writer;
     private long _dropped;
     private long _written;
+    private bool _stopping;
 
     public InsightRecorder(IInsightStore store, IOptions<InsightsOptions> options, TimeProvider time, ILogger<InsightRecorder>? log = null)
     {
@@ -53,7 +54,7 @@ public sealed class InsightRecorder : IAnswerObserver, IFeedbackSink, IHostedSer
     {
         try
         {
-            if (!_options.Enabled || question.Answer.IsUsageError) return;
+            if (!_options.Enabled || question.Answer.IsUsageError || Volatile.Read(ref _stopping)) return;
             if (!_queue.Writer.TryWrite(new Item(question, null)))
             {
                 if (Interlocked.Increment(ref _dropped) % 100 == 1)
@@ -105,6 +106,7 @@ public sealed class InsightRecorder : IAnswerObserver, IFeedbackSink, IHostedSer
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _stopping, true); // answers still finishing during shutdown are let go quietly
         _queue.Writer.TryComplete();
         if (_writer is { } writer)
         {

@@ -77,6 +77,7 @@ public sealed class FeedbackBrowserTests
         Assert.Equal(1, await page.Locator("#declined tbody tr").CountAsync());
         Assert.Equal("2", await page.Locator("#declined tbody tr td").First.TextContentAsync());
         Assert.Equal(3, await page.Locator("#rate-chart polyline").CountAsync());
+        Assert.Equal(3, await page.Locator("#latency-chart-svg polyline").CountAsync());
         Assert.Equal(["discord", "slack", "web"], await page.Locator("#platforms tbody tr td:first-child").AllTextContentsAsync());
         Assert.Contains("[002]", await page.Locator("#never li").First.TextContentAsync());
         Assert.Equal(0, await page.Locator("#injected").CountAsync()); // document 002's markup title stays text

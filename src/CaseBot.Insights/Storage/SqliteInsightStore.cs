@@ -36,7 +36,7 @@ public sealed class SqliteInsightStore : SqlInsightStore
     public override ValueTask DisposeAsync()
     {
         // Pooled connections keep the file open; let go of it so the folder can be moved or deleted.
-        SqliteConnection.ClearAllPools();
+        using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
         return base.DisposeAsync();
     }
 }

@@ -38,23 +38,25 @@ function fill(id, rows, empty, columns) {
   tbody.replaceChildren(...(rows.length ? rows : [row(Object.assign(cell("td", empty, "muted"), { colSpan: columns }))]));
 }
 
-function chart(report) {
-  const box = $r("chart");
-  box.replaceChildren();
+// A small line chart, one line per platform over the report's time buckets. `value` picks the number to plot.
+function chart(report, { box, caption, id, label, value, max, format }) {
+  const holder = $r(box);
+  holder.replaceChildren();
   const points = report.timeline;
-  if (!points.length) { $r("chart-caption").textContent = "No questions in this period."; return; }
+  if (!points.length) { $r(caption).textContent = "No questions in this period."; return; }
   const starts = [...new Set(points.map((p) => p.start))].sort();
   const platforms = [...new Set(points.map((p) => p.platform))].sort();
-  const w = 640, h = 180, left = 36, right = 110, top = 10, bottom = 24;
+  const top = max(points);
+  const w = 640, h = 180, left = 44, right = 110, pad = 10, bottom = 24;
   const x = (i) => left + (starts.length === 1 ? (w - left - right) / 2 : (i * (w - left - right)) / (starts.length - 1));
-  const y = (rate) => top + (1 - rate) * (h - top - bottom);
+  const y = (v) => pad + (1 - (top > 0 ? v / top : 0)) * (h - pad - bottom);
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
   svg.setAttribute("width", String(w));
   svg.setAttribute("height", String(h));
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", "Answer rate by platform over time");
-  svg.id = "rate-chart";
+  svg.setAttribute("aria-label", label);
+  svg.id = id;
   const add = (tag, attrs, text) => {
     const n = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
@@ -62,26 +64,26 @@ function chart(report) {
     svg.append(n);
     return n;
   };
-  for (const rate of [0, 0.5, 1]) {
-    add("line", { x1: left, x2: w - right, y1: y(rate), y2: y(rate), class: "grid" });
-    add("text", { x: 2, y: y(rate) + 4, class: "axis" }, pct(rate));
+  for (const v of [0, top / 2, top]) {
+    add("line", { x1: left, x2: w - right, y1: y(v), y2: y(v), class: "grid" });
+    add("text", { x: 2, y: y(v) + 4, class: "axis" }, format(v));
   }
   add("text", { x: left, y: h - 6, class: "axis" }, new Date(starts[0]).toLocaleDateString());
   if (starts.length > 1) add("text", { x: w - right, y: h - 6, class: "axis", "text-anchor": "end" }, new Date(starts[starts.length - 1]).toLocaleDateString());
   platforms.forEach((platform, k) => {
     const mine = points.filter((p) => p.platform === platform);
-    const coords = mine.map((p) => `${x(starts.indexOf(p.start)).toFixed(1)},${y(p.answerRate).toFixed(1)}`);
+    const coords = mine.map((p) => `${x(starts.indexOf(p.start)).toFixed(1)},${y(value(p)).toFixed(1)}`);
     add("polyline", { points: coords.join(" "), class: `series series-${k % 4}`, "data-platform": platform });
     for (const p of mine) {
-      const dot = add("circle", { cx: x(starts.indexOf(p.start)), cy: y(p.answerRate), r: 3, class: `dot series-${k % 4}` });
+      const dot = add("circle", { cx: x(starts.indexOf(p.start)), cy: y(value(p)), r: 3, class: `dot series-${k % 4}` });
       const title = document.createElementNS(SVG, "title");
       title.textContent = `${platform} ${new Date(p.start).toLocaleString()}: ${p.answered}/${p.questions} answered, p50 ${p.medianLatencyMs} ms`;
       dot.append(title);
     }
-    add("text", { x: w - right + 8, y: top + 12 + 16 * k, class: `legend series-${k % 4}` }, platform);
+    add("text", { x: w - right + 8, y: pad + 12 + 16 * k, class: `legend series-${k % 4}` }, platform);
   });
-  box.append(svg);
-  $r("chart-caption").textContent = `Answer rate per ${report.bucket}, by platform.`;
+  holder.append(svg);
+  $r(caption).textContent = `${label} per ${report.bucket}.`;
 }
 
 function render(report) {
@@ -104,7 +106,10 @@ function render(report) {
   fill("platforms", report.platforms.map((p) => row(cell("td", p.platform), cell("td", String(p.questions), "num"),
     cell("td", pct(p.answerRate), "num"), cell("td", String(p.medianLatencyMs), "num"), cell("td", String(p.p95LatencyMs), "num"))),
   "No questions in this period.", 5);
-  chart(report);
+  chart(report, { box: "chart", caption: "chart-caption", id: "rate-chart", label: "Answer rate by platform",
+    value: (p) => p.answerRate, max: () => 1, format: pct });
+  chart(report, { box: "latency-chart", caption: "latency-caption", id: "latency-chart-svg", label: "Median latency (ms) by platform",
+    value: (p) => p.medianLatencyMs, max: (ps) => Math.max(1, ...ps.map((p) => p.medianLatencyMs)), format: (v) => `${v.toFixed(v < 10 ? 1 : 0)}` });
   fill("cited", report.citedMost.map((d) => row(cell("td", String(d.citations), "num"), cell("td", `[${d.docId}] ${d.title}`))),
     "No document cited in this period.", 2);
   const never = $r("never");
