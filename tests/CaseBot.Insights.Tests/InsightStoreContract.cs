@@ -116,6 +116,26 @@ public abstract class InsightStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Several_processes_starting_and_writing_at_once_share_one_salt_and_lose_no_record()
+    {
+        RequireDatabase();
+        var shards = Enumerable.Range(0, 4).Select(_ => CreateStore()).ToList();
+        _opened.AddRange(shards);
+        var salts = await Task.WhenAll(shards.Select(s => s.InitializeAsync(null)));
+        Assert.Single(salts.Distinct());
+
+        await Task.WhenAll(shards.Select((s, n) => Task.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+                await s.RecordQuestionsAsync([Make.Record($"shard {n} question {i}", i % 2 == 0, Make.T0.AddSeconds(i))]);
+            await s.VoteAsync(new VoteRecord(Make.T0, "discord", AnswerKey.For("shared", "x"), $"user{n}", -1));
+        })));
+
+        Assert.Equal(40, (await shards[0].QuestionsSinceAsync(DateTimeOffset.UnixEpoch)).Count);
+        Assert.Equal((0, 5), await shards[1].VoteAsync(new VoteRecord(Make.T0, "slack", AnswerKey.For("shared", "x"), "user9", -1)));
+    }
+
+    [SkippableFact]
     public async Task The_recorder_stores_the_question_and_a_salted_hash_never_the_user_id_or_answer_text()
     {
         var store = await OpenAsync();
