@@ -52,6 +52,25 @@ public sealed class ReportTests
         Assert.Equal(0.75, report.AnswerRate);
     }
 
+    [Fact]
+    public void The_text_report_shows_each_group_with_its_variants_rates_and_documents()
+    {
+        var q = new List<QuestionRecord>
+        {
+            Make.Record("Is it raining in London?", false, Make.T0, "slack"),
+            Make.Record("is it raining in london", false, Make.T0, "slack"),
+            Make.Record("Is it raining in London today?", false, Make.T0, "slack"),
+            Make.Record("Who blocked the contract?", true, Make.T0, "slack", ["004"]),
+        };
+        var report = ReportBuilder.Build("SQLite", q, [], new Dictionary<string, QuestionRecord>(), [Doc("000"), Doc("004")], Make.T0.AddDays(-7), Make.T0.AddHours(1));
+        var text = ReportText.Render(report);
+        Assert.Contains("4 questions, 1 answered (25%).", text);
+        Assert.Contains("     3×  Is it raining in London?\n         ~ Is it raining in London today?", text);
+        Assert.Contains("slack        4 asked     25% answered", text);
+        Assert.Contains("      1  [004] Title 004", text);
+        Assert.Contains("Documents never cited:\n         [000] Title 000", text);
+    }
+
     [Theory]
     [InlineData("7d", 7 * 24)]
     [InlineData("24h", 24)]

@@ -11,7 +11,7 @@ public static class ReportText
         var inv = CultureInfo.InvariantCulture;
         var s = new StringBuilder();
         s.AppendLine(inv, $"CaseBot report {r.From:yyyy-MM-dd HH:mm} – {r.To:yyyy-MM-dd HH:mm} UTC ({r.Backend})");
-        s.AppendLine(inv, $"{r.Questions} questions, {r.Answered} answered ({r.AnswerRate:P0}).");
+        s.AppendLine(inv, $"{r.Questions} questions, {r.Answered} answered ({r.AnswerRate * 100:F0}%).");
         s.AppendLine();
         s.AppendLine("Declined most often (near-duplicates grouped):");
         if (r.Declined.Count == 0) s.AppendLine("  none");
@@ -33,12 +33,12 @@ public static class ReportText
         s.AppendLine("By platform:");
         if (r.Platforms.Count == 0) s.AppendLine("  no questions");
         foreach (var p in r.Platforms)
-            s.AppendLine(inv, $"  {p.Platform,-8} {p.Questions,5} asked  {p.AnswerRate,6:P0} answered  p50 {p.MedianLatencyMs:F1} ms  p95 {p.P95LatencyMs:F1} ms");
+            s.AppendLine(inv, $"  {p.Platform,-8} {p.Questions,5} asked  {p.AnswerRate * 100,5:F0}% answered  p50 {p.MedianLatencyMs:F1} ms  p95 {p.P95LatencyMs:F1} ms");
         if (r.Timeline.Count > 0)
         {
             s.AppendLine(inv, $"Per {r.Bucket}:");
             foreach (var t in r.Timeline)
-                s.AppendLine(inv, $"  {t.Start:yyyy-MM-dd HH:mm}  {t.Platform,-8} {t.Questions,5} asked  {t.AnswerRate,6:P0} answered  p50 {t.MedianLatencyMs:F1} ms");
+                s.AppendLine(inv, $"  {t.Start:yyyy-MM-dd HH:mm}  {t.Platform,-8} {t.Questions,5} asked  {t.AnswerRate * 100,5:F0}% answered  p50 {t.MedianLatencyMs:F1} ms");
         }
         s.AppendLine();
         s.AppendLine("Documents cited most:");
