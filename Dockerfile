@@ -25,12 +25,14 @@ COPY --from=build /app ./
 # The case documents are baked in; mount your own folder over /data/corpus to change them (the corpus watcher
 # reindexes on change). /data/index holds the built index; a volume keeps it across restarts.
 COPY corpus/ /data/corpus/
-RUN mkdir -p /data/index && chown -R "$APP_UID" /data
+RUN mkdir -p /data/index /data/insights && chown -R "$APP_UID" /data
 ENV CaseBot__CorpusPath=/data/corpus
 ENV CaseBot__IndexPath=/data/index
+# Recorded questions and votes (SQLite); set Insights__ConnectionString to share one PostgreSQL database instead.
+ENV Insights__DataPath=/data/insights
 ENV Web__Urls=http://+:8080
 ENV DOTNET_NOLOGO=1
-VOLUME ["/data/corpus", "/data/index"]
+VOLUME ["/data/corpus", "/data/index", "/data/insights"]
 EXPOSE 8080
 # The aspnet image has no curl or wget: the app checks itself (`serve --healthcheck URL` does one GET, exit 0 on 2xx).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["dotnet", "/app/casebot.dll", "serve", "--healthcheck", "http://127.0.0.1:8080/healthz"]

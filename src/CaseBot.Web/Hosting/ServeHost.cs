@@ -1,9 +1,12 @@
 using System.Text.Encodings.Web;
 using CaseBot.Core;
+using CaseBot.Core.Conversations;
 using CaseBot.Core.Hosting;
 using CaseBot.Discord;
+using CaseBot.Insights;
 using CaseBot.Slack;
 using CaseBot.Web.Adapters;
+using CaseBot.Web.Insights;
 using CaseBot.Web.WebConsole;
 using CaseBot.Web.Metrics;
 using CaseBot.Web.Moderation;
@@ -62,6 +65,8 @@ public static class ServeHost
         // Order matters: hosted services start in registration order (the web server after all of them), so the
         // index is open before any adapter connects.
         services.AddHostedService<IndexWarmup>();
+        services.AddCaseBotInsights(config); // records every answered question (IAnswerObserver) and vote (IFeedbackSink)
+        services.AddCaseBotConversations(config); // FollowUpResolver: per-thread memory for the question pipeline
         var discord = services.AddDiscordAdapter(config);
         var slack = services.AddSlackAdapter(config);
         services.AddHostedService<CorpusWatcher>();
@@ -91,6 +96,7 @@ public static class ServeHost
         app.MapConsoleApi();
         app.MapConsolePages();
         app.MapAdapterEndpoints();
+        app.MapInsightsEndpoints();
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app, discord, slack));
         app.Lifetime.ApplicationStopping.Register(() =>

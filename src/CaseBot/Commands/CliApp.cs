@@ -14,17 +14,29 @@ public static class CliApp
         serve.SetAction((parse, ct) => CaseBot.Web.ServeCommand.RunAsync(parse.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(serve);
         root.Subcommands.Add(AdapterOnly("discord", "Run only the Discord adapter (serve runs it with the web console).",
-            (args, ct) => CaseBot.Discord.DiscordCommand.RunAsync(args, (s, c) => s.AddCaseBotCore(c), ct)));
+            (args, ct) => CaseBot.Discord.DiscordCommand.RunAsync(args, AddCoreAndInsights, ct)));
         root.Subcommands.Add(AdapterOnly("slack", "Run only the Slack adapter in Socket Mode (serve runs it with the web console).",
-            (args, ct) => CaseBot.Slack.Hosting.SlackCommand.RunAsync(args, (s, c) => s.AddCaseBotCore(c), ct)));
+            (args, ct) => CaseBot.Slack.Hosting.SlackCommand.RunAsync(args, AddCoreAndInsights, ct)));
         root.Subcommands.Add(AskCommand.Create());
         root.Subcommands.Add(ReindexCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(PurgeCommand.Create());
         // serve handles SIGTERM itself (finish questions in flight, close sockets); System.CommandLine's own
         // 2-second termination timeout would cut that short.
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>What a one-adapter process shares with serve: the engine, the insight store (an answer observer and
+    /// the vote sink) and the follow-up memory.</summary>
+    private static void AddCoreAndInsights(Microsoft.Extensions.DependencyInjection.IServiceCollection services,
+        Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        services.AddCaseBotCore(configuration);
+        CaseBot.Insights.InsightsServiceCollectionExtensions.AddCaseBotInsights(services, configuration);
+        Core.Conversations.ConversationServiceCollectionExtensions.AddCaseBotConversations(services, configuration);
     }
 
     /// <summary>A command that passes its remaining arguments (configuration switches) to an adapter runner.</summary>
