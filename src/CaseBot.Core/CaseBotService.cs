@@ -62,6 +62,9 @@ public sealed class CaseBotService : ICaseBot, IDisposable
         return new CaseBotService(options.CorpusPath, store, settings ?? EngineSettings.Default, logger, metrics ?? NullBotMetrics.Instance);
     }
 
+    /// <summary>The index folder (holding the <c>current</c> pointer and the builds).</summary>
+    public string IndexRoot => _store.Root;
+
     /// <summary>The live build's engine, without a reference: for single-threaded tools (tune-abstention, bench).</summary>
     public AnswerEngine Engine => _indexes.Current.Engine;
 

@@ -65,6 +65,7 @@ public static class ServeHost
         var discord = services.AddDiscordAdapter(config);
         var slack = services.AddSlackAdapter(config);
         services.AddHostedService<CorpusWatcher>();
+        services.AddHostedService<IndexFollower>(); // a reindex by any process on the index folder is picked up
 
         var urls = config[$"{WebOptions.Section}:{nameof(WebOptions.Urls)}"];
         builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? WebOptions.DefaultUrls : urls);
