@@ -206,11 +206,11 @@ public sealed class IndexStore(string root)
             throw new IndexFolderException($"The index folder '{Root}' is not writable by this user ({e.Message}); " +
                 "give it to the user CaseBot runs as, or set CaseBot__IndexPath to a writable folder.", e);
         }
-        catch (IOException e) when (e is not IndexFolderException and not FileNotFoundException and not DirectoryNotFoundException
-                                    && IsWriteFailure(e))
+        catch (IOException e) when (e is not IndexFolderException)
         {
-            throw new IndexFolderException($"Could not write the new index into '{Root}' ({e.Message}); " +
-                "free some space or set CaseBot__IndexPath to another folder.", e);
+            throw new IndexFolderException(IsWriteFailure(e)
+                ? $"Could not write the new index into '{Root}' ({e.Message}); free some space or set CaseBot__IndexPath to another folder."
+                : $"Could not write the new index into '{Root}' ({e.Message}); check that it is a writable folder, or set CaseBot__IndexPath to one.", e);
         }
     }
 
