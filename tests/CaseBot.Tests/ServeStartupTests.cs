@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CaseBot.Tests;
+
+/// <summary>
+/// <c>casebot serve</c> failing to start, run as a self-hoster runs it (issue 11 item 12): one line on stderr saying what
+/// to change, an exit code per cause, no stack trace unless <c>--verbose</c>, and no configured secret in the output.
+/// </summary>
+public class ServeStartupTests
+{
+    private const string Secret = "admin-token-secret-0123456789abcdef";
+    private static readonly string Corpus = Path.Combine(FindRoot(), "corpus");
+
+    [Fact]
+    public void A_missing_corpus_folder_without_an_index_is_one_line_and_exit_3()
+    {
+        var (code, output) = Serve($"--CaseBot:CorpusPath={Path.Combine(Scratch(), "no-such-corpus")}", $"--CaseBot:IndexPath={Scratch()}/index");
+
+        Assert.Equal(3, code);
+        AssertOneLine(output, "CaseBot__CorpusPath");
+    }
+
+    [Fact]
+    public void A_port_in_use_is_one_line_naming_the_address_and_exit_5()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (code, output) = Serve($"--CaseBot:CorpusPath={Corpus}", $"--CaseBot:IndexPath={Scratch()}", $"--Web:Urls=http://127.0.0.1:{port}");
+
+        Assert.Equal(5, code);
+        AssertOneLine(output, $"127.0.0.1:{port}", "Web__Urls");
+    }
+
+    [Fact]
+    public void An_unwritable_index_folder_is_one_line_naming_it_and_exit_4_and_verbose_adds_the_trace()
+    {
+        var index = Scratch();
+        using (Unwritable.Make(index))
+        {
+            var (code, output) = Serve($"--CaseBot:CorpusPath={Corpus}", $"--CaseBot:IndexPath={index}");
+            Assert.Equal(4, code);
+            AssertOneLine(output, index, "not writable", "CaseBot__IndexPath");
+
+            var (verboseCode, verbose) = Serve("--verbose", $"--CaseBot:CorpusPath={Corpus}", $"--CaseBot:IndexPath={index}");
+            Assert.Equal(4, verboseCode);
+            Assert.Contains("   at ", verbose);
+            Assert.DoesNotContain(Secret, verbose);
+        }
+    }
+
+    /// <summary>stderr (and stdout: the log) hold exactly one error line, no trace, no secret.</summary>
+    private static void AssertOneLine(string output, params string[] mentions)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("casebot serve:", StringComparison.Ordinal)).ToList();
+        var line = Assert.Single(lines);
+        foreach (var m in mentions) Assert.Contains(m, line);
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain("Exception", output.Replace(line, ""));
+        Assert.DoesNotContain(Secret, output);
+    }
+
+    private static (int Code, string Output) Serve(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Scratch() };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "casebot.dll"));
+        psi.ArgumentList.Add("serve");
+        foreach (var a in args.Append("--Moderation:WatchCorpus=false").Append($"--Web:AdminToken={Secret}")) psi.ArgumentList.Add(a);
+        if (!args.Any(a => a.StartsWith("--Web:Urls", StringComparison.Ordinal))) psi.ArgumentList.Add("--Web:Urls=http://127.0.0.1:0");
+        foreach (var name in new[] { "CaseBot__CorpusPath", "CaseBot__IndexPath", "DISCORD_TOKEN", "Discord__Token", "SLACK_BOT_TOKEN",
+                                     "Slack__BotToken", "SLACK_APP_TOKEN", "Slack__AppToken" })
+            psi.Environment.Remove(name);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("casebot serve did not stop: " + string.Join(' ', args));
+        }
+        return (p.ExitCode, output.Result + "\n" + error.Result);
+    }
+
+    private static string Scratch()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "casebot-serve-startup", Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return dir.FullName;
+        throw new InvalidOperationException("CaseBot.sln not found");
+    }
+}
+
+/// <summary>Makes a folder unwritable for this process: mode 0555 for an ordinary user, the immutable attribute for
+/// root (who ignores modes, as in CI containers). Disposing restores it.</summary>
+internal sealed class Unwritable : IDisposable
+{
+    private readonly string _folder;
+    private readonly bool _immutable;
+
+    private Unwritable(string folder, bool immutable) => (_folder, _immutable) = (folder, immutable);
+
+    public static Unwritable Make(string folder)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("These tests run on Linux.");
+        if (Environment.UserName != "root")
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
+                                         UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            return new Unwritable(folder, immutable: false);
+        }
+        if (Run("chattr", "+i", folder) != 0)
+            throw new InvalidOperationException("Running as root without chattr: cannot make a folder unwritable for this test.");
+        return new Unwritable(folder, immutable: true);
+    }
+
+    public void Dispose()
+    {
+        if (_immutable) Run("chattr", "-i", _folder);
+        else if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static int Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+}
