@@ -72,8 +72,9 @@ public static class ServeHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            // The console posts nothing big; platform events are a few KB.
-            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            // The console posts nothing big; platform events are a few KB. Refusals are JSON: see RequestErrors.
+            k.Limits.MaxRequestBodySize = RequestErrors.MaxBodyBytes;
+            k.Limits.MaxRequestLineSize = RequestErrors.KestrelMaxRequestLine;
         });
 
         // Belt and braces: besides the page inserting text only as text, the JSON itself escapes <, >, &, quotes
@@ -84,6 +85,7 @@ public static class ServeHost
         DecorateEngine(services);
 
         var app = builder.Build();
+        app.UseRequestErrors();
         app.UseConsoleSecurityHeaders();
         app.MapHealth();
         var metrics = app.Services.GetRequiredService<PrometheusBotMetrics>();
