@@ -138,3 +138,56 @@ internal sealed class Unwritable : IDisposable
         return p.ExitCode;
     }
 }
+
+/// <summary>
+/// A reindex by the <c>casebot reindex</c> process reaches an engine running in this process, and the build this
+/// process still answers from survives that other process's sweep (real cross-process file locks).
+/// </summary>
+public class CrossProcessReindexTests
+{
+    [Fact]
+    public void A_build_held_here_survives_reindexes_by_another_process_and_the_engine_follows_the_pointer()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "casebot-xproc", Guid.NewGuid().ToString("N")[..10]);
+        var corpus = Path.Combine(root, "corpus");
+        var index = Path.Combine(root, "index");
+        Directory.CreateDirectory(corpus);
+        foreach (var f in Directory.GetFiles(Path.Combine(FindRoot(), "corpus"))) File.Copy(f, Path.Combine(corpus, Path.GetFileName(f)));
+        using var engine = Core.CaseBotService.Open(new Core.CaseBotOptions { CorpusPath = corpus, IndexPath = index });
+        var held = engine.AcquireIndex(); // a question in flight
+        var heldBuild = held.Index.Build;
+
+        File.WriteAllText(Path.Combine(corpus, "005_zebra.txt"), "Zebra crossings outside City Hall were repainted in purple in June.");
+        Assert.Equal(0, Reindex(corpus, index));
+        File.WriteAllText(Path.Combine(corpus, "006_more.txt"), "Another short article about the Met.");
+        Assert.Equal(0, Reindex(corpus, index));
+
+        Assert.True(Directory.Exists(Path.Combine(index, heldBuild)), "the other process deleted a build in use here");
+        Assert.True(engine.RefreshFromStore());
+        Assert.Equal(7, engine.Documents.Count);
+        Assert.True(engine.Ask("What colour were the zebra crossings repainted?").Answered);
+        held.Dispose();
+        Assert.True(held.Index.IsClosed);
+        Assert.Equal(0, Reindex(corpus, index)); // the next sweep, by the other process, may now remove it
+        Assert.False(Directory.Exists(Path.Combine(index, heldBuild)));
+    }
+
+    private static int Reindex(string corpus, string index)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "casebot.dll"), "reindex", "--corpus", corpus, "--index", index })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        if (!p.WaitForExit(120_000)) { p.Kill(entireProcessTree: true); throw new TimeoutException("casebot reindex"); }
+        return p.ExitCode;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return dir.FullName;
+        throw new InvalidOperationException("CaseBot.sln not found");
+    }
+}
