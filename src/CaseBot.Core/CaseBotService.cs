@@ -120,7 +120,7 @@ public sealed class CaseBotService : ICaseBot, IDisposable
         {
             var swapped = _indexes.Swap(old => _store.CurrentBuild is { } name && name != old.Build ? OpenCurrent() : null);
             if (swapped)
-                _logger.LogInformation("Now answering from index {Build} ({Documents} documents), written by a reindex of this index folder.",
+                _logger.LogInformation("Now answering from index build {Build} ({Documents} documents); questions in flight finish on the previous one.",
                     _indexes.Current.Build, _indexes.Current.Index.Manifest.Documents);
             return swapped;
         }

@@ -172,3 +172,32 @@ internal sealed class Unwritable : IDisposable
         return p.ExitCode;
     }
 }
+
+/// <summary>Skipped corpus files are logged at warning, one line each naming the file (issue 11 item 11).</summary>
+public class SkippedFileLoggingTests
+{
+    [Fact]
+    public async Task Each_skipped_file_is_logged_at_warning_naming_it()
+    {
+        var corpus = TestPaths.CopyOfCorpus();
+        var log = new ListLogger();
+        using var bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = corpus, IndexPath = TestPaths.NewScratch() }, logger: log);
+        File.WriteAllBytes(Path.Combine(corpus, "010_utf16.txt"), System.Text.Encoding.Unicode.GetBytes("UTF-16 text"));
+        File.WriteAllText(Path.Combine(corpus, "011_empty.txt"), "");
+
+        Assert.True((await bot.ReindexAsync("mod")).Succeeded);
+
+        Assert.Contains(log.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Text.Contains("010_utf16.txt"));
+        Assert.Contains(log.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Text.Contains("011_empty.txt"));
+        Assert.Equal(2, bot.Status.Skipped.Count);
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(Microsoft.Extensions.Logging.LogLevel Level, string Text)> Lines { get; } = new();
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter) => Lines.Enqueue((logLevel, formatter(state, exception)));
+    }
+}
