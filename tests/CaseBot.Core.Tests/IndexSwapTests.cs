@@ -127,7 +127,9 @@ public class IndexSwapTests
 
         using (store.Lease(build, required: true))
         {
-            Assert.True(store.IsLeased(build));
+            // Checking never removes a held lease: every check still sees it.
+            for (var i = 0; i < 3; i++) Assert.True(store.IsLeased(build));
+            Assert.Single(Directory.GetFiles(Path.Combine(store.Root, IndexStore.LeaseFolder), build + ".*"));
         }
 
         Assert.False(store.IsLeased(build));

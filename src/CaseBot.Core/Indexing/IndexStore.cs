@@ -146,8 +146,10 @@ public sealed class IndexStore(string root)
         {
             try
             {
-                // Opening it exclusively succeeds only when nobody holds it: a lease left by a process that died.
-                using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+                // Opening it exclusively succeeds only when nobody holds it: a lease left by a process that died. (No
+                // DeleteOnClose here: a failed open must never remove a live holder's file.)
+                using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1)) { }
+                TryDeleteFile(file);
             }
             catch (FileNotFoundException) { }
             catch (IOException) { held = true; }
