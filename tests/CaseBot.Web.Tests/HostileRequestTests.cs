@@ -106,6 +106,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestUriTooLong, response.StatusCode);
         Assert.Contains("too long", await ErrorOf(response));
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         AssertNoUnhandledErrors();
     }
 

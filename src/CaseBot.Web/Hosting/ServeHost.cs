@@ -85,8 +85,8 @@ public static class ServeHost
         DecorateEngine(services);
 
         var app = builder.Build();
-        app.UseRequestErrors();
         app.UseConsoleSecurityHeaders();
+        app.UseRequestErrors(); // after the security headers, so its refusals carry them too
         app.MapHealth();
         var metrics = app.Services.GetRequiredService<PrometheusBotMetrics>();
         RefreshGaugesBeforeScrape(app.Services, metrics);
