@@ -76,3 +76,32 @@ public sealed class ConsoleLoadTests(ITestOutputHelper output)
                          $"p50 {latencies[total / 2]:F1} ms, p99 {latencies[total * 99 / 100]:F1} ms; peak managed heap {peak / (1024 * 1024)} MB");
     }
 }
+
+/// <summary>Hostile questions through the console's ask endpoint and the real engine: never a 5xx, and nothing from
+/// the question reaches the JSON as markup (every &lt;, &gt;, &amp; arrives escaped).</summary>
+public sealed class ConsoleHostileQuestionTests
+{
+    public static TheoryData<string> Questions => new()
+    {
+        "<script>alert(1)</script> why did City Hall block it?", "@everyone <@123456789012345678> who co-founded Palantir?",
+        "title:palantir AND (met OR \"unclosed", "[a TO z] {1 TO 9} /reg[ex]+/ ~ ^ * ?", "\u202Eesrever\u202C who blocked the deal",
+        "\u200B\u200C\u200D\uFEFF\u2060", "\u0000\u0001\u0007\u001B[31m red", "**bold** `code` ```block``` [x](http://evil.example)",
+        "\uD800 lone surrogate \uDFFF", "<!channel> <#123> <@&456> ||spoiler||", new string('a', 1000), new string('\u05D0', 999) + "?",
+    };
+
+    [Theory]
+    [MemberData(nameof(Questions))]
+    public async Task A_hostile_question_gets_json_never_a_5xx_and_never_raw_markup(string question)
+    {
+        await using var host = await RunningHost.StartAsync(settings: ["--Moderation:QuestionsPerUser=0"]);
+
+        var response = await host.Http.GetAsync("/api/ask?q=" + Uri.EscapeDataString(question));
+        var raw = await response.Content.ReadAsStringAsync();
+
+        Assert.True((int)response.StatusCode is 200 or 400, $"{(int)response.StatusCode}: {raw}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain('<', raw);
+        Assert.DoesNotContain('>', raw);
+        JsonDocument.Parse(raw); // well-formed
+    }
+}
