@@ -124,6 +124,10 @@ public sealed class CaseBotService : ICaseBot, IDisposable
                     _indexes.Current.Build, _indexes.Current.Index.Manifest.Documents);
             return swapped;
         }
+        catch (ObjectDisposedException)
+        {
+            return false; // shutting down
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException
                                      or Lucene.Net.Index.CorruptIndexException)
         {

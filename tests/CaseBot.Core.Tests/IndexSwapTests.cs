@@ -153,4 +153,12 @@ public class IndexSwapTests
         Assert.False(now.Index.IsClosed);
         Assert.True(bot.Ask(ZebraQuestion).Answered);
     }
+
+    [Fact]
+    public void Following_the_pointer_after_dispose_is_a_no_op_not_an_exception()
+    {
+        var bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() });
+        bot.Dispose();
+        Assert.False(bot.RefreshFromStore());
+    }
 }
