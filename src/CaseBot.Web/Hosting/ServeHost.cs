@@ -70,14 +70,16 @@ public static class ServeHost
         var discord = services.AddDiscordAdapter(config);
         var slack = services.AddSlackAdapter(config);
         services.AddHostedService<CorpusWatcher>();
+        services.AddHostedService<IndexFollower>(); // a reindex by any process on the index folder is picked up
 
         var urls = config[$"{WebOptions.Section}:{nameof(WebOptions.Urls)}"];
         builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? WebOptions.DefaultUrls : urls);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            // The console posts nothing big; platform events are a few KB.
-            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            // The console posts nothing big; platform events are a few KB. Refusals are JSON: see RequestErrors.
+            k.Limits.MaxRequestBodySize = RequestErrors.MaxBodyBytes;
+            k.Limits.MaxRequestLineSize = RequestErrors.KestrelMaxRequestLine;
         });
 
         // Belt and braces: besides the page inserting text only as text, the JSON itself escapes <, >, &, quotes
@@ -89,6 +91,7 @@ public static class ServeHost
 
         var app = builder.Build();
         app.UseConsoleSecurityHeaders();
+        app.UseRequestErrors(); // after the security headers, so its refusals carry them too
         app.MapHealth();
         var metrics = app.Services.GetRequiredService<PrometheusBotMetrics>();
         RefreshGaugesBeforeScrape(app.Services, metrics);

@@ -29,4 +29,4 @@ public sealed record ReindexDto(
 
 public sealed record StatusDto(
     bool Ready, DateTimeOffset? BuiltAt, string? CorpusFingerprint, int Documents, int Passages,
-    bool ReindexFromWeb, ReindexDto? LastReindex, IReadOnlyList<AdapterDto> Adapters);
+    bool ReindexFromWeb, ReindexDto? LastReindex, IReadOnlyList<AdapterDto> Adapters, IReadOnlyList<string> Skipped);
