@@ -7,13 +7,15 @@ using Microsoft.Extensions.Time.Testing;
 namespace CaseBot.Core.Tests;
 
 /// <summary>Follow-ups in a thread, read with the previous question as context, against the real engine and corpus.</summary>
-public sealed class ConversationTests(EngineFixture engine) : IClassFixture<EngineFixture>
+public sealed class ConversationTests(EngineFixture engine, AnswerAllFixture answerAll) : IClassFixture<EngineFixture>, IClassFixture<AnswerAllFixture>
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void Three_follow_ups_in_a_thread_reach_the_passages_with_who_how_much_and_the_dollar_sum()
     {
+        // Which passage each turn reaches is what the memory decides; whether to answer is the decider's (tested elsewhere).
+        var engine = answerAll;
         var threads = new FollowUpResolver(new ConversationMemory(_clock));
         const string thread = "slack:C1:1700000000.000100";
         var (opening, _) = threads.Ask(engine.Bot, thread, "Tell me about the proposed Palantir contract");

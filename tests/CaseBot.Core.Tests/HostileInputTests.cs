@@ -45,7 +45,9 @@ public sealed class HostileInputTests(EngineFixture engine) : IClassFixture<Engi
         Assert.True(failures.Count == 0, $"{failures.Count} failures (seed {Seed}):\n" + string.Join("\n", failures.Take(20)));
         // Bounded: about 9 s on a loaded 2-core CI machine (1 s idle); the bound is loose enough not to flake under a
         // parallel test run and tight enough to catch a pathological input (a blow-up is minutes, not seconds).
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{Count} questions took {clock.Elapsed.TotalSeconds:F1} s");
+        // Bounded, not a speed target (that lives in `casebot bench`): every question also runs the MiniLM encoder, a
+        // few milliseconds each, on a shared two-core machine; a hang or a blow-up on long input still fails this.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(240), $"{Count} questions took {clock.Elapsed.TotalSeconds:F1} s");
         Assert.True(slowest < TimeSpan.FromSeconds(5), $"slowest question took {slowest.TotalMilliseconds:F0} ms");
         Assert.True(answered < Count); // sanity: the generator is hostile, not a list of case questions
     }

@@ -89,6 +89,9 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
             if (exact.Count > 0) spans = exact;
         }
         if (q.Currency != '\0' && q.Type == AnswerType.Money) spans = spans.Where(s => s.Currency == q.Currency).ToList();
+        // "£50 million ($67 million)": one sum in two currencies; unless a currency was asked for, the first is the answer.
+        spans = spans.Where(s => !(s.Type == AnswerType.Money && s.Start > 0 && text[..s.Start].TrimEnd().EndsWith('(')
+            && spans.Any(o => o.Type == AnswerType.Money && o.Start < s.Start && s.Start - (o.Start + o.Length) <= 3))).ToList();
         if (spans.Count == 0) return null;
         if (spans.Count > settings.MaxShortCandidates) return null;
         if (q.Type == AnswerType.Person) spans = spans.Where(s => !LooksLikeCommonWords(s.Text)).ToList();

@@ -14,6 +14,7 @@ public sealed class QuestionReader
 {
     public const int MaxQuestionChars = 1000;
     private const int MaxTerms = 48;
+    private const int MaxEncodedChars = 400;
 
     private static readonly string[] QuestionWordList = WordLists.Words("question-words.txt").ToArray();
     private static readonly HashSet<string> ShapeWords = new(QuestionWordList, StringComparer.OrdinalIgnoreCase);
@@ -62,7 +63,8 @@ public sealed class QuestionReader
             Currency = QuestionContext.CurrencyOf(text),
             Hints = hints,
             Corrections = corrections,
-            Vector = Indexing.Embeddings.SentenceEmbedder.Instance.Encode(text),
+            // MiniLM reads 256 word pieces at most; a wall of text costs time without adding meaning.
+            Vector = Indexing.Embeddings.SentenceEmbedder.Instance.Encode(text.Length > MaxEncodedChars ? text[..MaxEncodedChars] : text),
         };
     }
 
@@ -82,9 +84,10 @@ public sealed class QuestionReader
             var suggestion = vocabulary.Suggest(word);
             // "unavailable" is not a typo of "available": a word that contains its suggestion is a different word.
             if (suggestion is null || word.Contains(suggestion, StringComparison.OrdinalIgnoreCase)) continue;
-            sb.Append(text, last, w.Index - last).Append(char.IsUpper(word[0]) ? char.ToUpperInvariant(suggestion[0]) + suggestion[1..] : suggestion);
+            var replacement = char.IsUpper(word[0]) ? char.ToUpperInvariant(suggestion[0]) + suggestion[1..] : suggestion;
+            sb.Append(text, last, w.Index - last).Append(replacement);
             last = w.Index + w.Length;
-            corrections.Add((word, suggestion));
+            corrections.Add((word, replacement));
         }
         if (corrections.Count == 0) return (text, corrections);
         sb.Append(text, last, text.Length - last);
