@@ -103,6 +103,16 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     }
 
     [Fact]
+    public void A_question_sharing_no_word_with_the_corpus_is_still_measured_with_finite_evidence_and_a_valid_run_line()
+    {
+        // Only the semantic neighbours are candidates here: no BM25 to divide by.
+        var answer = _bot.Ask("how is this going to get settled in the end");
+        Assert.NotNull(answer.Evidence);
+        Assert.All(answer.Evidence!.Values, v => Assert.True(double.IsFinite(v)));
+        Assert.Contains("\"id\":\"q\"", Evaluation.RunLine.From("q", answer).ToJson());
+    }
+
+    [Fact]
     public void Documents_are_listed_and_found_by_id_with_or_without_brackets()
     {
         Assert.Equal(5, _bot.Documents.Count);

@@ -40,7 +40,8 @@ public sealed class EvidenceExtractor
     /// <summary>Features of every candidate, in the candidates' order.</summary>
     public List<FeatureVector> Extract(QuestionContext q, Retrieval.Retrieval r)
     {
-        var maxBm25 = r.Candidates.Count > 0 ? r.Candidates[0].Bm25 : 1;
+        // Semantic-only candidates have no BM25; a question none of whose sentences matched lexically scores them 0.
+        var maxBm25 = r.Candidates.Count > 0 ? Math.Max(r.Candidates.Max(c => c.Bm25), 1e-9) : 1;
         var maxIdf = Math.Log(1 + (_index.SentenceCount + 0.5) / 0.5);
         double unknown = 0;
         var rare = Rarest(q);
@@ -130,6 +131,7 @@ public sealed class EvidenceExtractor
             f[Feature.SemanticRank] = 1.0 / (1 + cosRank[ci]);
             f[Feature.SemanticGap] = bestCos - cosines[ci];
             f[Feature.CorpusScale] = Math.Round(Math.Log10(Math.Max(10, _index.SentenceCount)) / 5, 2);
+            f.ReplaceNonFinite();
             result.Add(f);
         }
         return result;

@@ -67,6 +67,13 @@ public sealed class FeatureVector
 
     public double[] Values => _values;
 
+    /// <summary>A ratio over an empty total is no evidence: NaN and infinities become 0 (and JSON stays valid).</summary>
+    public void ReplaceNonFinite()
+    {
+        for (var i = 0; i < _values.Length; i++)
+            if (!double.IsFinite(_values[i])) _values[i] = 0;
+    }
+
     public FeatureVector Copy()
     {
         var copy = new FeatureVector();
