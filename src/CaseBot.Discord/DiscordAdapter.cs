@@ -25,7 +25,7 @@ internal sealed class DiscordAdapter(
     private readonly RecentIds _seen = new(4096);
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
 
-    public string Platform => "discord";
+    public string Platform => DiscordPlatform.Name;
 
     public bool IsConnected => gateway.IsConnected;
 

@@ -1,5 +1,5 @@
 using CaseBot.Core.Hosting;
-using CaseBot.Discord.Answering;
+using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Gateway;
 using CaseBot.Discord.Interactions;
 using CaseBot.Discord.Messages;
@@ -39,9 +39,7 @@ public static class DiscordServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>());
 
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IBotMetrics>(NullBotMetrics.Instance);
-        services.TryAddSingleton<IQuestionGate, OpenQuestionGate>();
+        services.AddQuestionPipeline(configuration); // the clock, metrics and gate defaults too, when the host registered none
 
         // No HttpClient logging handlers: request URLs carry interaction tokens. The client logs route templates itself.
         services.AddHttpClient(HttpClientName)
@@ -57,7 +55,6 @@ public static class DiscordServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<IGatewayTransportFactory>(),
             sp.GetRequiredService<DiscordRestClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IBotMetrics>(),
             sp.GetRequiredService<ILogger<GatewayClient>>()));
-        services.TryAddSingleton<DiscordAnswering>();
         services.TryAddSingleton<CommandRegistrar>();
         services.TryAddSingleton<MessageHandler>();
         services.TryAddSingleton<InteractionHandler>();

@@ -1,5 +1,5 @@
-using CaseBot.Core;
 using CaseBot.Core.Hosting;
+using CaseBot.Core.Pipeline;
 using CaseBot.Slack.Commands;
 using CaseBot.Slack.Events;
 using CaseBot.Slack.Formatting;
@@ -50,46 +50,21 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
 
         services.AddHttpClient(SlackWebApiClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SlackWebApiClient(
-            sp.GetRequiredService<IHttpClientFactory>(),
-            sp.GetRequiredService<IOptions<SlackOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SlackWebApiClient>>(),
-            Metrics(sp)));
+        services.AddQuestionPipeline(configuration); // the clock, metrics and gate defaults too, when the host registered none
+        services.AddSingleton<SlackWebApiClient>();
 
         services.AddSingleton<SlackIdentity>();
-        services.AddSingleton(sp => new EventDeduplicator(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EventDeduplicator>();
         services.AddSingleton<SlackWorkQueue>();
-        services.AddSingleton(sp => new SlackAnswerFormatter(sp.GetRequiredService<ICaseBot>()));
-        services.AddSingleton(sp => new SlackResponder(
-            sp.GetRequiredService<ICaseBot>(),
-            sp.GetRequiredService<SlackAnswerFormatter>(),
-            sp.GetRequiredService<SlackWebApiClient>(),
-            sp.GetService<IQuestionGate>() ?? new OpenQuestionGate(),
-            Metrics(sp),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SlackResponder>>()));
+        services.AddSingleton<SlackAnswerFormatter>();
+        services.AddSingleton<SlackResponder>();
         services.AddSingleton<SlackEventHandler>();
-        services.AddSingleton(sp => new SlashCommandHandler(
-            sp.GetRequiredService<ICaseBot>(),
-            sp.GetRequiredService<SlackResponder>(),
-            sp.GetRequiredService<SlackWebApiClient>(),
-            Metrics(sp),
-            sp.GetRequiredService<IOptions<SlackOptions>>(),
-            sp.GetRequiredService<ILogger<SlashCommandHandler>>()));
+        services.AddSingleton<SlashCommandHandler>();
 
         services.TryAddSingleton<ISocketModeTransport, ClientWebSocketTransport>();
         services.AddSingleton<ISocketModeEnvelopeHandler, SocketModeEnvelopeHandler>();
-        services.AddSingleton(sp => new SocketModeClient(
-            sp.GetRequiredService<SlackWebApiClient>(),
-            sp.GetRequiredService<ISocketModeTransport>(),
-            sp.GetRequiredService<ISocketModeEnvelopeHandler>(),
-            sp.GetRequiredService<SlackWorkQueue>(),
-            sp.GetRequiredService<IOptions<SlackOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            Metrics(sp),
-            sp.GetRequiredService<ILogger<SocketModeClient>>()));
+        services.AddSingleton<SocketModeClient>();
+        // Public (the web host mounts it) over internal collaborators, so its constructor is internal: built here.
         services.AddSingleton(sp => new SlackHttpHandler(
             sp.GetRequiredService<IOptions<SlackOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -112,6 +87,4 @@ public static class SlackServiceCollectionExtensions
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    // The host registers real metrics; without them the adapter still runs.
-    private static IBotMetrics Metrics(IServiceProvider sp) => sp.GetService<IBotMetrics>() ?? NullBotMetrics.Instance;
 }

@@ -2,6 +2,7 @@ using System.Text;
 using CaseBot.Core.Answering;
 using CaseBot.Core.Corpus;
 using CaseBot.Core.Indexing;
+using CaseBot.Core.Pipeline;
 
 namespace CaseBot.Discord.Formatting;
 
@@ -19,6 +20,14 @@ internal static class DiscordAnswerFormatter
     public const string Usage =
         "Ask me about the case of the London mayor, the Met Police and Palantir: `/ask question: why was the contract blocked?`, " +
         "or mention me with your question. `/source id: 004` shows a document.";
+
+    /// <summary>What the pipeline decided, as message content: the answer, the usage help, or the refusal.</summary>
+    public static string Render(QuestionResult result) => result.Outcome switch
+    {
+        QuestionOutcome.Refused => Plain(result.Refusal ?? "Not now."),
+        QuestionOutcome.UsageError => Usage,
+        _ => Format(result.Answer!),
+    };
 
     public static string Format(Answer answer)
     {

@@ -129,7 +129,7 @@ internal sealed class GatewayClient(
             }
             logger.LogInformation("Reconnecting to the Discord gateway in {Seconds:F1}s ({Mode}).",
                 wait.TotalSeconds, _sessionId is null ? "identify" : "resume");
-            metrics.Reconnected("discord");
+            metrics.Reconnected(DiscordPlatform.Name);
             try
             {
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct).ConfigureAwait(false);

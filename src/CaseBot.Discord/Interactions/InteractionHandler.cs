@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CaseBot.Core;
 using CaseBot.Core.Hosting;
-using CaseBot.Discord.Answering;
+using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Formatting;
 using CaseBot.Discord.Options;
 using CaseBot.Discord.Rest;
@@ -18,10 +18,9 @@ namespace CaseBot.Discord.Interactions;
 /// </summary>
 internal sealed class InteractionHandler(
     IOptions<DiscordOptions> options,
-    DiscordAnswering answering,
+    QuestionPipeline pipeline,
     ICaseBot bot,
     DiscordRestClient rest,
-    IBotMetrics metrics,
     TimeProvider time,
     ILogger<InteractionHandler> logger)
 {
@@ -67,21 +66,8 @@ internal sealed class InteractionHandler(
     private async Task AskAsync(JsonElement interaction, IInteractionResponder responder, string token, string userId, string? channelId,
         CancellationToken ct)
     {
-        var question = Option(interaction, SlashCommands.QuestionOption);
-        if (string.IsNullOrWhiteSpace(question))
-        {
-            await responder.RespondAsync(DiscordMessages.ChannelMessage(DiscordAnswerFormatter.Usage, ephemeral: true), ct).ConfigureAwait(false);
-            return;
-        }
-        var gate = answering.Check(userId, channelId);
-        if (!gate.Allowed)
-        {
-            await responder.RespondAsync(DiscordMessages.ChannelMessage(DiscordAnswerFormatter.Plain(gate.Refusal ?? "Not now."), ephemeral: true), ct)
-                .ConfigureAwait(false);
-            return;
-        }
-
-        var answerTask = answering.AskAsync(question);
+        var question = Option(interaction, SlashCommands.QuestionOption) ?? "";
+        var answerTask = pipeline.AskAsync(question, new AskContext(DiscordPlatform.Name, channelId, userId), ct);
         var deferral = Task.Delay(_options.DeferAfter, time, ct);
         if (await Task.WhenAny(answerTask, deferral).ConfigureAwait(false) == answerTask)
         {
@@ -89,8 +75,8 @@ internal sealed class InteractionHandler(
             bool ephemeral;
             try
             {
-                var answer = await answerTask.ConfigureAwait(false);
-                (content, ephemeral) = (DiscordAnswerFormatter.Format(answer), answer.IsUsageError);
+                var result = await answerTask.ConfigureAwait(false);
+                (content, ephemeral) = (DiscordAnswerFormatter.Render(result), result.Outcome is QuestionOutcome.Refused or QuestionOutcome.UsageError);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -106,7 +92,7 @@ internal sealed class InteractionHandler(
         string late;
         try
         {
-            late = DiscordAnswerFormatter.Format(await answerTask.ConfigureAwait(false));
+            late = DiscordAnswerFormatter.Render(await answerTask.ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -141,14 +127,13 @@ internal sealed class InteractionHandler(
         string content;
         try
         {
+            // The engine counts the reindex in the metrics (whoever asked for it): counting here too would double it.
             var result = await bot.ReindexAsync($"discord:{user.Name} ({user.Id})", ct).ConfigureAwait(false);
-            metrics.Reindexed(result.Succeeded);
             content = DiscordAnswerFormatter.FormatReindex(result);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Reindex requested from Discord failed.");
-            metrics.Reindexed(false);
             content = Failure;
         }
         await EditOriginalAsync(token, content, ct).ConfigureAwait(false);

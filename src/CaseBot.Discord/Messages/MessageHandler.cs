@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CaseBot.Discord.Answering;
+using CaseBot.Core.Hosting;
+using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Formatting;
 using CaseBot.Discord.Rest;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace CaseBot.Discord.Messages;
 /// Messages from bots (CaseBot included) and webhooks are ignored, so two bots can never talk in a loop. The
 /// answer is a reply (message_reference) that pings nobody.
 /// </summary>
-internal sealed partial class MessageHandler(DiscordAnswering answering, DiscordRestClient rest, ILogger<MessageHandler> logger)
+internal sealed partial class MessageHandler(QuestionPipeline pipeline, DiscordRestClient rest, ILogger<MessageHandler> logger)
 {
     private const int DefaultType = 0, ReplyType = 19;
 
@@ -51,19 +52,11 @@ internal sealed partial class MessageHandler(DiscordAnswering answering, Discord
         var guildId = message.TryGetProperty("guild_id", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
         var userId = message.GetProperty("author").GetProperty("id").GetString()!;
 
-        string content;
-        if (question.Length == 0)
-        {
-            content = DiscordAnswerFormatter.Usage;
-        }
-        else if (answering.Check(userId, channelId) is { Allowed: false } refusal)
-        {
-            content = DiscordAnswerFormatter.Plain(refusal.Refusal ?? "Not now.");
-        }
-        else
-        {
-            content = DiscordAnswerFormatter.Format(await answering.AskAsync(question).ConfigureAwait(false));
-        }
+        var threadKey = message.TryGetProperty("message_reference", out var reference) && reference.ValueKind == JsonValueKind.Object
+                        && reference.TryGetProperty("message_id", out var referenced) ? referenced.GetString() : null;
+        var result = await pipeline.AskAsync(question, new AskContext(DiscordPlatform.Name, channelId, userId, threadKey), ct)
+            .ConfigureAwait(false);
+        var content = DiscordAnswerFormatter.Render(result);
 
         try
         {

@@ -134,7 +134,7 @@ internal sealed class DiscordRestClient
         {
             var wait = _global.TryAcquire(route.GlobalExempt);
             if (wait <= TimeSpan.Zero) return;
-            _metrics.RateLimitWaited("discord", wait);
+            _metrics.RateLimitWaited(DiscordPlatform.Name, wait);
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
         }
     }
@@ -150,7 +150,7 @@ internal sealed class DiscordRestClient
                 return;
             }
             _logger.LogDebug("Discord bucket for {Route} is exhausted; waiting {Seconds:F2}s for its reset.", route, wait.TotalSeconds);
-            _metrics.RateLimitWaited("discord", wait);
+            _metrics.RateLimitWaited(DiscordPlatform.Name, wait);
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
         }
     }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CaseBot.Core;
-using CaseBot.Core.Hosting;
 using CaseBot.Slack.Events;
 using CaseBot.Slack.Formatting;
 using CaseBot.Slack.Options;
@@ -19,7 +18,6 @@ internal sealed class SlashCommandHandler(
     ICaseBot bot,
     SlackResponder responder,
     SlackWebApiClient api,
-    IBotMetrics metrics,
     IOptions<SlackOptions> options,
     ILogger<SlashCommandHandler> log)
 {
@@ -50,8 +48,8 @@ internal sealed class SlashCommandHandler(
 
     private async Task ReindexAsync(SlackResponder.Target to, CancellationToken ct)
     {
+        // The engine counts the reindex in the metrics (whoever asked for it): counting here too would double it.
         var result = await bot.ReindexAsync($"slack:{to.User}", ct);
-        metrics.Reindexed(result.Succeeded);
         log.LogInformation("Slack reindex by {User}: succeeded={Succeeded}", to.User, result.Succeeded);
         await api.PostEphemeralAsync(to.Channel, to.User, SlackAnswerFormatter.Plain(result.Message), null, ct);
     }

@@ -1,20 +1,16 @@
-using System.Diagnostics;
-using CaseBot.Core;
 using CaseBot.Core.Hosting;
+using CaseBot.Core.Pipeline;
 using CaseBot.Slack.Formatting;
 using CaseBot.Slack.WebApi;
 using Microsoft.Extensions.Logging;
 
 namespace CaseBot.Slack.Events;
 
-/// <summary>Where a question is answered: gate, ask, format, post. Shared by mentions, DMs and <c>/casebot</c>.</summary>
+/// <summary>Renders what the <see cref="QuestionPipeline"/> decided and posts it. Shared by mentions, DMs and <c>/casebot</c>.</summary>
 internal sealed class SlackResponder(
-    ICaseBot bot,
+    QuestionPipeline pipeline,
     SlackAnswerFormatter formatter,
     SlackWebApiClient api,
-    IQuestionGate gate,
-    IBotMetrics metrics,
-    TimeProvider time,
     ILogger<SlackResponder> log)
 {
     public const string UsageText =
@@ -30,27 +26,25 @@ internal sealed class SlackResponder(
 
     public async Task AnswerAsync(string question, Target to, CancellationToken ct)
     {
-        var decision = gate.Check(SlackWebApiClient.Platform, to.User, to.Channel);
-        if (!decision.Allowed)
+        var asked = await pipeline.AskAsync(question,
+            new AskContext(SlackWebApiClient.Platform, to.Channel, to.User, to.ThreadTs), ct);
+        if (asked.Outcome == QuestionOutcome.Refused)
         {
-            await ReplyQuietlyAsync(to, decision.Refusal ?? "Not now, please try again later.", ct);
+            await ReplyQuietlyAsync(to, asked.Refusal ?? "Not now, please try again later.", ct);
             return;
         }
-
-        var started = time.GetTimestamp();
-        var answer = bot.Ask(question);
-        if (answer.IsUsageError)
+        if (asked.Outcome == QuestionOutcome.UsageError)
         {
             await ReplyQuietlyAsync(to, UsageText, ct);
             return;
         }
 
+        var answer = asked.Answer!;
         var message = formatter.Format(answer, to.ShowAsker ? to.User : null);
         var result = await api.PostMessageAsync(to.Channel, message, to.ThreadTs, ct);
         if (!result.Ok && result.Error is "not_in_channel" or "channel_not_found")
             await api.PostEphemeralAsync(to.Channel, to.User,
                 SlackAnswerFormatter.Plain("I can't post in this channel. Invite me with /invite @CaseBot, or ask me in a DM."), null, ct);
-        metrics.QuestionAnswered(SlackWebApiClient.Platform, answer.Answered, time.GetElapsedTime(started));
         log.LogInformation("Slack answer in {Channel}: answered={Answered}, posted={Posted} ({Error})",
             to.Channel, answer.Answered, result.Ok, result.Error ?? "ok");
     }

@@ -125,7 +125,7 @@ public sealed class SlashCommandTests
         Assert.Equal(Ephemeral, (int)callback.Json!["data"]!["flags"]!);
         Assert.Contains("Indexed 2 documents", (string)edit.Json!["content"]!);
         Assert.Equal(1, rig.Bot.Reindexes);
-        Assert.Equal([true], rig.Metrics.Reindexes);
+        Assert.Empty(rig.Metrics.Reindexes); // the engine counts reindexes (this fake does not); the adapter never does
     }
 
     [Fact]
