@@ -54,7 +54,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackWebApiClient>();
 
         services.AddSingleton<SlackIdentity>();
-        services.AddSingleton<EventDeduplicator>();
+        services.AddSingleton<SlackEventDedupe>();
         services.AddSingleton<SlackWorkQueue>();
         services.AddSingleton<SlackAnswerFormatter>();
         services.AddSingleton<SlackResponder>();

@@ -1,11 +1,17 @@
 using CaseBot.Core.Corpus;
+using CaseBot.Discord;
+using CaseBot.Slack.Hosting;
 using CaseBot.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CaseBot.Web;
 
-/// <summary>Entry point of <c>casebot serve</c>: one host for the web console and every configured adapter.</summary>
+/// <summary>Entry points of <c>casebot serve</c> (the web console and every configured adapter) and of
+/// <c>casebot discord</c> / <c>casebot slack</c> (one adapter, no console): one host builder, <see cref="ServeHost"/>,
+/// for all three, so the moderation gate, metrics and health endpoints always apply.</summary>
 public static class ServeCommand
 {
     /// <summary>Runs until SIGTERM / Ctrl+C (or <paramref name="cancellationToken"/>); returns the process exit code:
@@ -14,28 +20,58 @@ public static class ServeCommand
     {
         if (TryGetHealthCheckUrl(args, out var url))
             return await HealthProbe.RunAsync(url, cancellationToken).ConfigureAwait(false);
-        try
+        return await RunHostAsync("serve", () => ServeHost.Build(args), async app =>
         {
-            var app = ServeHost.Build(args);
             // Runs until a stop signal, then stops gracefully and disposes the host.
             await ((IHost)app).RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary><c>casebot discord</c> or <c>casebot slack</c>: the same host with one adapter and no console.</summary>
+    public static Task<int> RunAdapterAsync(string[] args, HostSurfaces adapter, CancellationToken cancellationToken = default)
+    {
+        if (adapter is not (HostSurfaces.Discord or HostSurfaces.Slack))
+            throw new ArgumentOutOfRangeException(nameof(adapter), adapter, "one chat adapter");
+        var name = adapter == HostSurfaces.Discord ? "discord" : "slack";
+        return RunHostAsync(name, () => ServeHost.Build(args, adapter), async app =>
+        {
+            var configured = app.Services.GetRequiredService<ConfiguredAdapters>();
+            if (adapter == HostSurfaces.Discord)
+            {
+                if (configured.Discord) return await DiscordCommand.RunAsync(app, cancellationToken).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync(DiscordCommand.NotConfigured).ConfigureAwait(false);
+                return 2;
+            }
+            if (configured.Slack) return await SlackCommand.RunAsync(app, cancellationToken).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(SlackCommand.NotConfigured).ConfigureAwait(false);
+            return 2;
+        });
+    }
+
+    private static async Task<int> RunHostAsync(string command, Func<WebApplication> build, Func<WebApplication, Task<int>> run)
+    {
+        try
+        {
+            var app = build();
+            await using (app.ConfigureAwait(false))
+                return await run(app).ConfigureAwait(false);
         }
         catch (OptionsValidationException ex)
         {
-            Console.Error.WriteLine("casebot serve: the configuration needs fixing:");
+            Console.Error.WriteLine($"casebot {command}: the configuration needs fixing:");
             foreach (var failure in ex.Failures) Console.Error.WriteLine($"  - {failure}");
             return 2;
         }
         catch (CorpusException ex)
         {
-            Console.Error.WriteLine($"casebot serve: cannot open the index: {ex.Message}");
+            Console.Error.WriteLine($"casebot {command}: cannot open the index: {ex.Message}");
             return 1;
         }
         catch (IOException ex)
         {
-            // Typically the console's port is taken.
-            Console.Error.WriteLine($"casebot serve: cannot start: {ex.Message} (change Web__Urls?)");
+            // Typically the port is taken.
+            Console.Error.WriteLine($"casebot {command}: cannot start: {ex.Message} (change Web__Urls?)");
             return 1;
         }
     }

@@ -21,6 +21,8 @@ internal sealed class SlashCommandHandler(
     IOptions<SlackOptions> options,
     ILogger<SlashCommandHandler> log)
 {
+    public const string BusyText = "I'm busy right now: please ask again in a moment.";
+
     public sealed record Outcome(JsonObject? Response, Func<CancellationToken, Task>? FollowUp);
 
     public Outcome Handle(SlashCommand cmd)

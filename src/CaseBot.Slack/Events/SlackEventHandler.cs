@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CaseBot.Adapters;
 using CaseBot.Slack.Formatting;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +14,7 @@ namespace CaseBot.Slack.Events;
 internal sealed class SlackEventHandler(
     SlackResponder responder,
     SlackIdentity identity,
-    EventDeduplicator dedupe,
+    SlackEventDedupe dedupe,
     ILogger<SlackEventHandler> log)
 {
     public async Task HandleAsync(JsonElement payload, CancellationToken ct)
@@ -64,3 +65,6 @@ internal sealed class SlackEventHandler(
     internal static string? Str(JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
+
+/// <summary>Slack's <see cref="EventDedupe"/>: event ids kept 15 minutes, past Slack's last HTTP retry.</summary>
+internal sealed class SlackEventDedupe(TimeProvider time) : EventDedupe(time, TimeSpan.FromMinutes(15));

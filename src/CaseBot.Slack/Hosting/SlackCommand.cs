@@ -1,5 +1,4 @@
 using CaseBot.Slack.Options;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -7,42 +6,27 @@ using Microsoft.Extensions.Options;
 namespace CaseBot.Slack.Hosting;
 
 /// <summary>
-/// <c>casebot slack</c>: runs the Slack adapter alone in Socket Mode until Ctrl+C / SIGTERM, until <c>casebot serve</c>
-/// hosts every adapter together. The CLI passes how to register the answer engine (the core's
-/// <c>AddCaseBotCore</c>), so this project does not depend on the CLI.
+/// <c>casebot slack</c>: runs a host built by the one composition root (the web project's <c>ServeHost</c>, which
+/// registered the Slack adapter, the moderation gate and metrics) until Ctrl+C / SIGTERM. In HTTP mode that host's
+/// web server takes Slack's requests at <c>/slack/events</c>.
 /// </summary>
 public static class SlackCommand
 {
-    public static async Task<int> RunAsync(string[] args, Action<IServiceCollection, IConfiguration> addCore,
-        CancellationToken cancellationToken = default)
-    {
-        var builder = Host.CreateApplicationBuilder(args);
-        addCore(builder.Services, builder.Configuration);
-        if (!builder.Services.AddSlackAdapter(builder.Configuration))
-        {
-            await Console.Error.WriteLineAsync(
-                "Slack is not configured: set Slack__AppToken (xapp-…) and Slack__BotToken (xoxb-…) for Socket Mode. See docs/slack.md.");
-            return 2;
-        }
+    public const string NotConfigured =
+        "Slack is not configured: set Slack__AppToken (xapp-…) and Slack__BotToken (xoxb-…) for Socket Mode. See docs/slack.md.";
 
-        using var host = builder.Build();
-        SlackOptions options;
+    /// <returns>0 after a clean stop, 2 for bad settings.</returns>
+    public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken = default)
+    {
         try
         {
-            options = host.Services.GetRequiredService<IOptions<SlackOptions>>().Value;
+            _ = host.Services.GetRequiredService<IOptions<SlackOptions>>().Value;
         }
         catch (OptionsValidationException ex)
         {
             await Console.Error.WriteLineAsync("Slack configuration is invalid:\n  " + string.Join("\n  ", ex.Failures));
             return 2;
         }
-        if (options.EffectiveMode == SlackMode.Http)
-        {
-            await Console.Error.WriteLineAsync(
-                "HTTP mode needs a web server for Slack to call: run `casebot serve`, or use Socket Mode here (set Slack__AppToken).");
-            return 2;
-        }
-
         await host.RunAsync(cancellationToken);
         return 0;
     }

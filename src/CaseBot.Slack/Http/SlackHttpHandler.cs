@@ -17,6 +17,8 @@ public sealed record SlackHttpResponse(int Status, string ContentType, string Bo
     internal static SlackHttpResponse Json(JsonNode body) => new(200, "application/json; charset=utf-8", body.ToJsonString());
     internal static readonly SlackHttpResponse Unauthorized = new(401, "text/plain; charset=utf-8", "invalid request signature");
     internal static readonly SlackHttpResponse BadRequest = new(400, "text/plain; charset=utf-8", "unrecognised Slack request");
+    /// <summary>Not acknowledged, so Slack retries later: the work queue is full or the host is stopping.</summary>
+    internal static readonly SlackHttpResponse Busy = new(503, "text/plain; charset=utf-8", "busy, retry later");
 }
 
 /// <summary>
@@ -77,7 +79,9 @@ public sealed class SlackHttpHandler
         var cmd = SlashCommand.FromForm(text);
         if (cmd is null) return SlackHttpResponse.BadRequest;
         var outcome = _commands.Handle(cmd);
-        if (outcome.FollowUp is not null) _queue.Enqueue("slash command " + cmd.Command, outcome.FollowUp);
+        // Shed load before the ack, never silently after it: the asker is told to try again.
+        if (outcome.FollowUp is not null && !_queue.TryEnqueue("slash command " + cmd.Command, outcome.FollowUp))
+            return SlackHttpResponse.Json(SlashCommandHandler.Ephemeral(SlashCommandHandler.BusyText));
         return outcome.Response is null ? SlackHttpResponse.Ok() : SlackHttpResponse.Json(outcome.Response);
     }
 
@@ -103,8 +107,10 @@ public sealed class SlackHttpHandler
                 if (retryNum is not null)
                     _log.LogInformation("Slack redelivery {Retry} of event {EventId}", retryNum, SlackEventHandler.Str(root, "event_id"));
                 // The event handler drops redeliveries by event_id; 200 either way so Slack stops retrying.
-                _queue.Enqueue("event " + SlackEventHandler.Str(root, "event_id"), ct => _events.HandleAsync(root, ct));
-                return SlackHttpResponse.Ok();
+                // Full or stopping: no 200, so Slack delivers the event again later instead of losing it.
+                return _queue.TryEnqueue("event " + SlackEventHandler.Str(root, "event_id"), ct => _events.HandleAsync(root, ct))
+                    ? SlackHttpResponse.Ok()
+                    : SlackHttpResponse.Busy;
             default:
                 return SlackHttpResponse.Ok();
         }

@@ -122,6 +122,14 @@ internal sealed class SocketModeConnection : IAsyncDisposable
             decision = default;
         }
 
+        if (decision.Work is not null && !_queue.CanAccept)
+        {
+            // Shed load before the ack, never after: an unacknowledged envelope is delivered again (Slack retries it),
+            // an acknowledged one that is dropped is lost.
+            _log.LogWarning("Slack Socket Mode link #{Id}: {Type} envelope not acknowledged: busy or stopping; Slack will redeliver", Id, type);
+            return;
+        }
+
         var ack = new JsonObject { ["envelope_id"] = envelopeId };
         if (decision.AckPayload is not null) ack["payload"] = decision.AckPayload;
         try
@@ -135,7 +143,8 @@ internal sealed class SocketModeConnection : IAsyncDisposable
             return;
         }
 
-        if (decision.Work is not null) _queue.Enqueue(decision.What, decision.Work);
+        if (decision.Work is not null && !_queue.TryEnqueue(decision.What, decision.Work))
+            _log.LogError("Slack Socket Mode link #{Id}: {What} acknowledged but the queue filled up in between; dropped", Id, decision.What);
     }
 
     /// <summary>Closes the socket politely, lets the read loop drain what Slack still sends, then aborts.</summary>

@@ -13,10 +13,10 @@ public static class CliApp
         serve.TreatUnmatchedTokensAsErrors = false;
         serve.SetAction((parse, ct) => CaseBot.Web.ServeCommand.RunAsync(parse.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(serve);
-        root.Subcommands.Add(AdapterOnly("discord", "Run only the Discord adapter (serve runs it with the web console).",
-            (args, ct) => CaseBot.Discord.DiscordCommand.RunAsync(args, (s, c) => s.AddCaseBotCore(c), ct)));
-        root.Subcommands.Add(AdapterOnly("slack", "Run only the Slack adapter in Socket Mode (serve runs it with the web console).",
-            (args, ct) => CaseBot.Slack.Hosting.SlackCommand.RunAsync(args, (s, c) => s.AddCaseBotCore(c), ct)));
+        root.Subcommands.Add(AdapterOnly("discord", "Run only the Discord adapter, with the same moderation, metrics and health endpoints as serve, no web console.",
+            (args, ct) => CaseBot.Web.ServeCommand.RunAdapterAsync(args, CaseBot.Web.Hosting.HostSurfaces.Discord, ct)));
+        root.Subcommands.Add(AdapterOnly("slack", "Run only the Slack adapter, with the same moderation, metrics and health endpoints as serve, no web console.",
+            (args, ct) => CaseBot.Web.ServeCommand.RunAdapterAsync(args, CaseBot.Web.Hosting.HostSurfaces.Slack, ct)));
         root.Subcommands.Add(AskCommand.Create());
         root.Subcommands.Add(ReindexCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());

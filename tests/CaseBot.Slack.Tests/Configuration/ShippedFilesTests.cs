@@ -1,4 +1,3 @@
-using CaseBot.Slack.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseBot.Slack.Tests.Configuration;
@@ -37,13 +36,5 @@ public sealed class ShippedFilesTests
             .Select(p => "Slack__" + p.Name);
 
         Assert.All(settings, s => Assert.Contains(s, docs));
-    }
-
-    [Fact]
-    public async Task Slack_command_without_tokens_explains_what_to_set()
-    {
-        var exit = await SlackCommand.RunAsync(["--Slack:BotToken="], (_, _) => { }).WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal(2, exit);
     }
 }

@@ -28,7 +28,7 @@ internal sealed class RunningHost : IAsyncDisposable
 
     /// <param name="engine">A fake engine, or null for the real one over a copy of the repo's corpus.</param>
     public static async Task<RunningHost> StartAsync(ICaseBot? engine = null, IEnumerable<string>? settings = null,
-        IEnumerable<IChatAdapter>? adapters = null, string? corpusPath = null)
+        IEnumerable<IChatAdapter>? adapters = null, string? corpusPath = null, HostSurfaces surfaces = HostSurfaces.All)
     {
         var scratch = RepoPaths.NewTempFolder("casebot-web-test");
         var corpus = corpusPath ?? Path.Combine(scratch, "corpus");
@@ -43,7 +43,7 @@ internal sealed class RunningHost : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
         };
         args.AddRange(settings ?? []);
-        var app = ServeHost.Build(args.ToArray(), builder =>
+        var app = ServeHost.Build(args.ToArray(), surfaces, builder =>
         {
             if (engine is not null) builder.Services.AddSingleton(engine);
             foreach (var adapter in adapters ?? []) builder.Services.AddSingleton(adapter);
