@@ -55,12 +55,16 @@ public static class DiscordServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<IGatewayTransportFactory>(),
             sp.GetRequiredService<DiscordRestClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IBotMetrics>(),
             sp.GetRequiredService<ILogger<GatewayClient>>()));
+        services.TryAddSingleton<DiscordWorkQueue>();
+        services.TryAddSingleton<DiscordEventDedupe>();
         services.TryAddSingleton<CommandRegistrar>();
         services.TryAddSingleton<MessageHandler>();
         services.TryAddSingleton<InteractionHandler>();
+        // Public (the web host mounts it) over internal collaborators, so its constructor is internal: built here.
         services.TryAddSingleton(sp => new DiscordInteractionEndpoint(
             sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<InteractionHandler>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiscordInteractionEndpoint>>()));
+            sp.GetRequiredService<DiscordWorkQueue>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DiscordInteractionEndpoint>>()));
 
         services.TryAddSingleton<DiscordAdapter>();
         services.AddHostedService(sp => sp.GetRequiredService<DiscordAdapter>());

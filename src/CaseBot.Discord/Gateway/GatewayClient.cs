@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using CaseBot.Adapters;
 using CaseBot.Core.Hosting;
 using CaseBot.Discord.Options;
 using CaseBot.Discord.Rest;
@@ -47,6 +48,7 @@ internal sealed class GatewayClient(
 
     private readonly DiscordOptions _options = options.Value;
     private readonly Func<double> _random = random ?? Random.Shared.NextDouble;
+    private readonly JitteredBackoff _backoff = new(BackoffBase, BackoffCap, random ?? Random.Shared.NextDouble);
 
     private string? _sessionId;
     private Uri? _resumeUrl;
@@ -141,11 +143,8 @@ internal sealed class GatewayClient(
         }
     }
 
-    private TimeSpan Backoff(int failures)
-    {
-        var capped = Math.Min(BackoffCap.TotalSeconds, BackoffBase.TotalSeconds * Math.Pow(2, Math.Min(failures, 16)));
-        return TimeSpan.FromSeconds(capped * (0.5 + 0.5 * _random())); // jitter: spread reconnects of many bots
-    }
+    /// <summary>The kit's jittered backoff (spreads reconnects of many bots); <paramref name="failures"/> from 0.</summary>
+    private TimeSpan Backoff(int failures) => _backoff.Delay(failures + 1);
 
     private void ClearSession()
     {
@@ -190,7 +189,7 @@ internal sealed class GatewayClient(
         {
             while (true)
             {
-                GatewayFrame frame;
+                TextFrame frame;
                 try
                 {
                     frame = await transport.ReceiveAsync(ct).ConfigureAwait(false);
