@@ -1,6 +1,5 @@
 using CaseBot.Core.Corpus;
 using CaseBot.Discord;
-using CaseBot.Slack.Hosting;
 using CaseBot.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,9 +42,15 @@ public static class ServeCommand
                 await Console.Error.WriteLineAsync(DiscordCommand.NotConfigured).ConfigureAwait(false);
                 return 2;
             }
-            if (configured.Slack) return await SlackCommand.RunAsync(app, cancellationToken).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync(SlackCommand.NotConfigured).ConfigureAwait(false);
-            return 2;
+            if (!configured.Slack)
+            {
+                await Console.Error.WriteLineAsync(
+                    "Slack is not configured: set Slack__AppToken (xapp-…) and Slack__BotToken (xoxb-…) for Socket Mode. See docs/slack.md.")
+                    .ConfigureAwait(false);
+                return 2;
+            }
+            await ((IHost)app).RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
         });
     }
 

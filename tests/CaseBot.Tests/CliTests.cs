@@ -38,6 +38,17 @@ public class CliTests
     }
 
     [Fact]
+    public void Help_and_usage_describe_the_case_from_configuration()
+    {
+        var (_, help, _) = Run("--help");
+        Assert.Contains("CaseBot answers questions about the London mayor blocking the £50m Met Police contract with Palantir", help);
+
+        var (code, _, error) = Run(["ask", "   "], ("Bot__Description", "the harbour bridge inquiry"), ("Bot__ExampleQuestion", "Who approved it?"));
+        Assert.Equal(2, code);
+        Assert.Contains("Ask a question about the harbour bridge inquiry, for example: \"Who approved it?\"", error);
+    }
+
+    [Fact]
     public void Reindex_of_a_corpus_without_documents_fails_clearly_and_keeps_the_index()
     {
         var index = Scratch();
@@ -98,13 +109,16 @@ public class CliTests
         return dir;
     }
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
+    private static (int Code, string Output, string Error) Run(params string[] args) => Run(args, []);
+
+    private static (int Code, string Output, string Error) Run(string[] args, params (string Name, string Value)[] environment)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Scratch() };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "casebot.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("CaseBot__CorpusPath");
         psi.Environment.Remove("CaseBot__IndexPath");
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEndAsync();

@@ -55,4 +55,19 @@ public sealed class CompositionRootTests
 
         Assert.Equal(2, exit);
     }
+
+    [Fact]
+    public async Task The_console_shows_the_configured_bot_not_a_baked_in_case()
+    {
+        await using var host = await RunningHost.StartAsync(new FakeCaseBot(),
+            settings: ["--Bot:Name=HarbourBot", "--Bot:Description=the harbour bridge inquiry", "--Bot:ExampleQuestion=Who approved it?"]);
+
+        var profile = System.Text.Json.JsonDocument.Parse(await host.Http.GetStringAsync("/api/profile").WaitAsync(Wait)).RootElement;
+        var page = await host.Http.GetStringAsync("/").WaitAsync(Wait);
+
+        Assert.Equal("HarbourBot", profile.GetProperty("name").GetString());
+        Assert.Equal("the harbour bridge inquiry", profile.GetProperty("description").GetString());
+        Assert.Equal("Who approved it?", profile.GetProperty("exampleQuestion").GetString());
+        Assert.DoesNotContain("Palantir", page);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using CaseBot.Core.Answering;
 using CaseBot.Core.Corpus;
+using CaseBot.Core.Hosting;
 using CaseBot.Core.Indexing;
 using CaseBot.Core.Pipeline;
 
@@ -17,21 +18,22 @@ internal static class DiscordAnswerFormatter
     private const int MaxTitleLength = 120;
     private const int MaxQuotesShown = 5;
 
-    public const string Usage =
-        "Ask me about the case of the London mayor, the Met Police and Palantir: `/ask question: why was the contract blocked?`, " +
-        "or mention me with your question. `/source id: 004` shows a document.";
+    /// <summary>The usage help, from the configured profile (no case is baked into the code).</summary>
+    public static string Usage(BotProfileOptions profile) => DiscordMarkdown.Truncate(
+        $"Ask me about {DiscordMarkdown.Escape(profile.Description)}: `/ask question: {profile.ExampleQuestion.Replace("`", "'")}`, " +
+        "or mention me with your question. `/source id:` with a document id shows that document.", MaxContentLength);
 
     /// <summary>What the pipeline decided, as message content: the answer, the usage help, or the refusal.</summary>
-    public static string Render(QuestionResult result) => result.Outcome switch
+    public static string Render(QuestionResult result, BotProfileOptions profile) => result.Outcome switch
     {
         QuestionOutcome.Refused => Plain(result.Refusal ?? "Not now."),
-        QuestionOutcome.UsageError => Usage,
-        _ => Format(result.Answer!),
+        QuestionOutcome.UsageError => Usage(profile),
+        _ => Format(result.Answer!, profile),
     };
 
-    public static string Format(Answer answer)
+    public static string Format(Answer answer, BotProfileOptions? profile = null)
     {
-        if (answer.IsUsageError) return Usage;
+        if (answer.IsUsageError) return Usage(profile ?? new BotProfileOptions());
         return answer.Answered && answer.Citations.Count > 0 ? FormatAnswered(answer) : FormatDeclined(answer);
     }
 

@@ -19,6 +19,7 @@ namespace CaseBot.Discord.Interactions;
 internal sealed class InteractionHandler(
     IOptions<DiscordOptions> options,
     QuestionPipeline pipeline,
+    IOptions<BotProfileOptions> profile,
     ICaseBot bot,
     DiscordRestClient rest,
     TimeProvider time,
@@ -76,7 +77,7 @@ internal sealed class InteractionHandler(
             try
             {
                 var result = await answerTask.ConfigureAwait(false);
-                (content, ephemeral) = (DiscordAnswerFormatter.Render(result), result.Outcome is QuestionOutcome.Refused or QuestionOutcome.UsageError);
+                (content, ephemeral) = (DiscordAnswerFormatter.Render(result, profile.Value), result.Outcome is QuestionOutcome.Refused or QuestionOutcome.UsageError);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -92,7 +93,7 @@ internal sealed class InteractionHandler(
         string late;
         try
         {
-            late = DiscordAnswerFormatter.Render(await answerTask.ConfigureAwait(false));
+            late = DiscordAnswerFormatter.Render(await answerTask.ConfigureAwait(false), profile.Value);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -5,6 +5,7 @@ using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Formatting;
 using CaseBot.Discord.Rest;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CaseBot.Discord.Messages;
 
@@ -13,7 +14,7 @@ namespace CaseBot.Discord.Messages;
 /// Messages from bots (CaseBot included) and webhooks are ignored, so two bots can never talk in a loop. The
 /// answer is a reply (message_reference) that pings nobody.
 /// </summary>
-internal sealed partial class MessageHandler(QuestionPipeline pipeline, DiscordRestClient rest, ILogger<MessageHandler> logger)
+internal sealed partial class MessageHandler(QuestionPipeline pipeline, IOptions<BotProfileOptions> profile, DiscordRestClient rest, ILogger<MessageHandler> logger)
 {
     private const int DefaultType = 0, ReplyType = 19;
 
@@ -56,7 +57,7 @@ internal sealed partial class MessageHandler(QuestionPipeline pipeline, DiscordR
                         && reference.TryGetProperty("message_id", out var referenced) ? referenced.GetString() : null;
         var result = await pipeline.AskAsync(question, new AskContext(DiscordPlatform.Name, channelId, userId, threadKey), ct)
             .ConfigureAwait(false);
-        var content = DiscordAnswerFormatter.Render(result);
+        var content = DiscordAnswerFormatter.Render(result, profile.Value);
 
         try
         {

@@ -31,7 +31,7 @@ internal sealed class SlashCommandHandler(
         var to = new SlackResponder.Target(cmd.ChannelId, cmd.UserId, null, IsDirect: false, ShowAsker: true);
 
         if (text.Length == 0 || text.Equals("help", StringComparison.OrdinalIgnoreCase))
-            return new Outcome(Ephemeral(SlackResponder.UsageText + " Moderators can run `/casebot reindex`."), null);
+            return new Outcome(Ephemeral(responder.UsageText + " Moderators can run `/casebot reindex`."), null);
 
         if (text.Equals("reindex", StringComparison.OrdinalIgnoreCase))
         {

@@ -3,18 +3,23 @@ using CaseBot.Core.Pipeline;
 using CaseBot.Slack.Formatting;
 using CaseBot.Slack.WebApi;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CaseBot.Slack.Events;
 
 /// <summary>Renders what the <see cref="QuestionPipeline"/> decided and posts it. Shared by mentions, DMs and <c>/casebot</c>.</summary>
 internal sealed class SlackResponder(
     QuestionPipeline pipeline,
+    IOptions<BotProfileOptions> profile,
     SlackAnswerFormatter formatter,
     SlackWebApiClient api,
     ILogger<SlackResponder> log)
 {
-    public const string UsageText =
-        "Ask me about the London mayor blocking the £50m Met Police contract with Palantir, e.g. `/casebot why was the contract blocked?` or mention me with a question. `/casebot help` shows this.";
+    /// <summary>The usage help, from the configured profile (no case is baked into the code).</summary>
+    public static string Usage(BotProfileOptions profile) =>
+        $"Ask me about {profile.Description}, e.g. `/casebot {profile.ExampleQuestion}` or mention me with a question. `/casebot help` shows this.";
+
+    public string UsageText => Usage(profile.Value);
 
     /// <summary>Where and how to reply.</summary>
     /// <param name="Channel">Channel or DM id.</param>
@@ -44,7 +49,7 @@ internal sealed class SlackResponder(
         var result = await api.PostMessageAsync(to.Channel, message, to.ThreadTs, ct);
         if (!result.Ok && result.Error is "not_in_channel" or "channel_not_found")
             await api.PostEphemeralAsync(to.Channel, to.User,
-                SlackAnswerFormatter.Plain("I can't post in this channel. Invite me with /invite @CaseBot, or ask me in a DM."), null, ct);
+                SlackAnswerFormatter.Plain($"I can't post in this channel. Invite me with /invite @{profile.Value.Name}, or ask me in a DM."), null, ct);
         log.LogInformation("Slack answer in {Channel}: answered={Answered}, posted={Posted} ({Error})",
             to.Channel, answer.Answered, result.Ok, result.Error ?? "ok");
     }

@@ -28,6 +28,8 @@ public static class ConsoleEndpoints
         api.MapGet("/status", (ICaseBot bot, IEnumerable<IChatAdapter> adapters, IOptions<WebOptions> web) =>
             TypedResults.Ok(Status(bot, adapters, web.Value)));
         api.MapPost("/reindex", Reindex);
+        api.MapGet("/profile", (IOptions<BotProfileOptions> profile) =>
+            TypedResults.Ok(new ProfileDto(profile.Value.Name, profile.Value.Description, profile.Value.ExampleQuestion)));
         return app;
     }
 

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.Text.Json;
 using CaseBot.Core.Answering;
 using CaseBot.Core.Evaluation;
+using CaseBot.Core.Hosting;
 
 namespace CaseBot.Cli.Commands;
 
 /// <summary><c>casebot ask "QUESTION" [--json]</c>: the answer as chat shows it.</summary>
 internal static class AskCommand
 {
-    public static Command Create()
+    public static Command Create(BotProfileOptions profile)
     {
         var question = new Argument<string[]>("question") { Description = "The question (quote it, or give it as several words)", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<bool>("--json") { Description = "Print the answer as one JSON run line" };
@@ -20,7 +21,7 @@ internal static class AskCommand
             var text = string.Join(' ', parse.GetValue(question) ?? []);
             if (string.IsNullOrWhiteSpace(text))
             {
-                Console.Error.WriteLine("usage: casebot ask \"QUESTION\" [--json]\n" + AnswerEngine.UsageText);
+                Console.Error.WriteLine("usage: casebot ask \"QUESTION\" [--json]\n" + profile.UsageText);
                 return 2;
             }
             using var bot = CommonOptions.Open(CommonOptions.Resolve(parse.GetValue(corpus)!, parse.GetValue(index)));

@@ -8,7 +8,8 @@ public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("CaseBot answers questions about the London mayor / Met Police / Palantir case, citing its documents.");
+        var profile = BotProfile.Load();
+        var root = new RootCommand(profile.Summary);
         var serve = new Command("serve", "Run the web console and every configured chat adapter (Discord, Slack).");
         serve.TreatUnmatchedTokensAsErrors = false;
         serve.SetAction((parse, ct) => CaseBot.Web.ServeCommand.RunAsync(parse.UnmatchedTokens.ToArray(), ct));
@@ -17,7 +18,7 @@ public static class CliApp
             (args, ct) => CaseBot.Web.ServeCommand.RunAdapterAsync(args, CaseBot.Web.Hosting.HostSurfaces.Discord, ct)));
         root.Subcommands.Add(AdapterOnly("slack", "Run only the Slack adapter, with the same moderation, metrics and health endpoints as serve, no web console.",
             (args, ct) => CaseBot.Web.ServeCommand.RunAdapterAsync(args, CaseBot.Web.Hosting.HostSurfaces.Slack, ct)));
-        root.Subcommands.Add(AskCommand.Create());
+        root.Subcommands.Add(AskCommand.Create(profile));
         root.Subcommands.Add(ReindexCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
