@@ -65,7 +65,7 @@ public sealed class DiscordAnswerFormatterTests
     {
         var answer = new Answer { Question = "", Answered = false, Text = "", IsUsageError = true };
 
-        Assert.Equal(DiscordAnswerFormatter.Usage, DiscordAnswerFormatter.Format(answer));
+        Assert.Equal(DiscordAnswerFormatter.Usage(new CaseBot.Core.Hosting.BotProfileOptions()), DiscordAnswerFormatter.Format(answer));
     }
 
     [Theory]
