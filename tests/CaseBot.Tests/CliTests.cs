@@ -6,7 +6,7 @@ namespace CaseBot.Tests;
 /// <summary>The casebot command run as users run it: the built executable, in a scratch working folder.</summary>
 public class CliTests
 {
-    private static readonly string RepoRoot = FindRoot();
+    private static readonly string RepoRoot = RepoPaths.Root;
     private static readonly string Corpus = Path.Combine(RepoRoot, "corpus");
 
     [Fact]
@@ -128,12 +128,5 @@ public class CliTests
             throw new TimeoutException("casebot did not finish: " + string.Join(' ', args));
         }
         return (p.ExitCode, output.Result.Trim(), error.Result);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return dir.FullName;
-        throw new InvalidOperationException("CaseBot.sln not found");
     }
 }

@@ -9,7 +9,8 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Stop_finishes_the_question_in_flight_and_refuses_new_ones()
     {
-        var bot = new FakeCaseBot { Hold = new ManualResetEventSlim(false) };
+        var bot = new FakeCaseBot();
+        bot.Hold();
         await using var host = await RunningHost.StartAsync(bot);
 
         var inFlight = host.Http.GetAsync("/api/ask?q=Palantir");
@@ -30,12 +31,12 @@ public sealed class ShutdownTests
             catch (TaskCanceledException) { }
         }
 
-        bot.Hold.Set();
+        bot.Release();
         var answered = await inFlight.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Contains("Palantir", await answered.Content.ReadAsStringAsync());
         await stopping.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.Equal(1, bot.Questions);
+        Assert.Equal(1, bot.Asks);
     }
 
     private static async Task WaitUntil(Func<bool> condition)

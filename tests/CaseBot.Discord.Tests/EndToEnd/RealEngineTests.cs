@@ -12,7 +12,7 @@ public sealed class RealEngineTests : IDisposable
 
     private Task<DiscordTestRig> StartAsync() => DiscordTestRig.StartAsync(s =>
     {
-        s["CaseBot:CorpusPath"] = RepoPaths.Corpus();
+        s["CaseBot:CorpusPath"] = RepoPaths.Corpus;
         s["CaseBot:IndexPath"] = _index;
     }, realEngine: true);
 

@@ -48,7 +48,7 @@ internal sealed class BotProcess : IAsyncDisposable
             ["Discord:Token"] = DiscordTestRig.Token, // one bot, one token, however many processes
             ["Discord:ApplicationId"] = DiscordTestRig.ApplicationId,
             ["Discord:ApiBaseUrl"] = fake.ApiBaseUrlFor(name),
-            ["CaseBot:CorpusPath"] = RepoPaths.Corpus(),
+            ["CaseBot:CorpusPath"] = RepoPaths.Corpus,
             ["CaseBot:IndexPath"] = indexPath,
         };
         foreach (var (key, value) in discord) settings["Discord:" + key] = value;

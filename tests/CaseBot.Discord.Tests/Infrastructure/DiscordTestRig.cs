@@ -117,17 +117,3 @@ internal sealed class DiscordTestRig : IAsyncDisposable
         Assert.DoesNotContain(Logs.Entries, e => e.Message.Contains(Token, StringComparison.Ordinal));
     }
 }
-
-internal sealed class RecordingMetrics : IBotMetrics
-{
-    private readonly Lock _lock = new();
-    public List<(bool Answered, TimeSpan Latency)> Answers { get; } = [];
-    public List<TimeSpan> RateLimitWaits { get; } = [];
-    public int Reconnects;
-    public List<bool> Reindexes { get; } = [];
-
-    public void QuestionAnswered(string platform, bool answered, TimeSpan latency) { lock (_lock) Answers.Add((answered, latency)); }
-    public void Reindexed(bool succeeded) { lock (_lock) Reindexes.Add(succeeded); }
-    public void Reconnected(string platform) => Interlocked.Increment(ref Reconnects);
-    public void RateLimitWaited(string platform, TimeSpan wait) { lock (_lock) RateLimitWaits.Add(wait); }
-}

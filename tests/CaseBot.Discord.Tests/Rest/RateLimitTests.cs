@@ -69,7 +69,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var first = Post(ChannelA);
         await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count == 1); // the retry is waiting out the global pause
         var other = Post(ChannelB); // another bucket, but the global limit covers it too
-        await Task.Delay(100);
+        await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count == 2); // it is waiting out the global pause too
         Assert.Single(_fake.Requests);
         await _clock.AdvanceUntilAsync(() => first.IsCompleted && other.IsCompleted, TimeSpan.FromSeconds(1));
         await Task.WhenAll(first, other);
@@ -92,7 +92,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var second = Post(ChannelA);
         var elsewhere = Post(ChannelB); // another major parameter: not held up
         await elsewhere.WaitAsync(Wait.Default);
-        await Task.Delay(100);
+        await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count == 1); // it is waiting for the bucket's reset
         Assert.False(second.IsCompleted);
         await _clock.AdvanceUntilAsync(() => second.IsCompleted, TimeSpan.FromMilliseconds(100));
         await second;
@@ -159,8 +159,9 @@ public sealed class RateLimitTests : IAsyncLifetime
         await _rest.SendAsync(DiscordRoute.InteractionCallback("last", "t"), null, CancellationToken.None);
         Assert.InRange(_rest.TrackedBuckets, 2, 100);
 
+        var waits = _metrics.RateLimitWaits.Count;
         var second = Post(ChannelA);
-        await Task.Delay(100);
+        await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count > waits); // it is waiting for the bucket's reset
         Assert.False(second.IsCompleted); // the exhausted bucket survived the pruning
         await _clock.AdvanceUntilAsync(() => second.IsCompleted, TimeSpan.FromSeconds(1));
         Assert.True(_fake.Requests.Where(To(ChannelA)).Last().At - _fake.Requests.Where(To(ChannelA)).First().At >= TimeSpan.FromSeconds(30));

@@ -11,21 +11,14 @@ public sealed class RealEngineTests : IDisposable
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly string _index = Path.Combine(Path.GetTempPath(), "casebot-slack-tests", Guid.NewGuid().ToString("N")[..10]);
 
-    private static string Corpus()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return Path.Combine(dir.FullName, "corpus");
-        throw new InvalidOperationException("CaseBot.sln not found above " + AppContext.BaseDirectory);
-    }
-
     private Task<SlackTestHost> StartAsync(FakeSlack slack) =>
         SlackTestHost.StartAsync(slack, null, s =>
         {
-            s["CaseBot:CorpusPath"] = Corpus();
+            s["CaseBot:CorpusPath"] = RepoPaths.Corpus;
             s["CaseBot:IndexPath"] = _index;
         }, services: sc => sc.AddCaseBotCore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["CaseBot:CorpusPath"] = Corpus(),
+            ["CaseBot:CorpusPath"] = RepoPaths.Corpus,
             ["CaseBot:IndexPath"] = _index,
         }).Build()));
 

@@ -55,7 +55,7 @@ internal sealed class RunningHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
-            RepoPaths.TryDelete(scratch);
+            RepoPaths.DeleteQuietly(scratch);
             throw;
         }
         return new RunningHost(app, scratch, corpus);
@@ -66,6 +66,6 @@ internal sealed class RunningHost : IAsyncDisposable
         Http.Dispose();
         try { await App.StopAsync().WaitAsync(TimeSpan.FromSeconds(20)); } catch (OperationCanceledException) { }
         await App.DisposeAsync();
-        RepoPaths.TryDelete(_scratch);
+        RepoPaths.DeleteQuietly(_scratch);
     }
 }
