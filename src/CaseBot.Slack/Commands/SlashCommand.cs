@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Web;
+using CaseBot.Slack.Events;
 
 namespace CaseBot.Slack.Commands;
 
@@ -8,7 +9,7 @@ public sealed record SlashCommand(string Command, string Text, string UserId, st
 {
     /// <summary>From a Socket Mode <c>slash_commands</c> envelope payload (JSON).</summary>
     public static SlashCommand? FromJson(JsonElement p) =>
-        p.ValueKind != JsonValueKind.Object ? null : Create(S(p, "command"), S(p, "text"), S(p, "user_id"), S(p, "channel_id"));
+        SlackJson.TryRead(p, SlackJson.Default.SlashCommandPayload) is { } c ? Create(c.Command, c.Text, c.UserId, c.ChannelId) : null;
 
     /// <summary>From an HTTP form post (<c>application/x-www-form-urlencoded</c>).</summary>
     public static SlashCommand? FromForm(string body)
@@ -21,7 +22,4 @@ public sealed record SlashCommand(string Command, string Text, string UserId, st
         string.IsNullOrEmpty(command) || string.IsNullOrEmpty(user) || string.IsNullOrEmpty(channel)
             ? null
             : new SlashCommand(command, text ?? "", user, channel);
-
-    private static string? S(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

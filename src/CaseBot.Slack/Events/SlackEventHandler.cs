@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CaseBot.Adapters;
 using CaseBot.Slack.Formatting;
 using Microsoft.Extensions.Logging;
@@ -17,53 +16,41 @@ internal sealed class SlackEventHandler(
     SlackEventDedupe dedupe,
     ILogger<SlackEventHandler> log)
 {
-    public async Task HandleAsync(JsonElement payload, CancellationToken ct)
+    public async Task HandleAsync(EventEnvelope payload, CancellationToken ct)
     {
-        if (Str(payload, "type") != "event_callback" || !payload.TryGetProperty("event", out var ev) || ev.ValueKind != JsonValueKind.Object)
+        if (payload.Type != "event_callback" || payload.Event is not { } ev)
         {
-            log.LogDebug("Slack payload of type {Type} ignored", Str(payload, "type"));
+            log.LogDebug("Slack payload of type {Type} ignored", payload.Type);
             return;
         }
 
-        var eventId = Str(payload, "event_id");
-        if (!string.IsNullOrEmpty(eventId) && !dedupe.FirstTime(eventId))
+        if (!string.IsNullOrEmpty(payload.EventId) && !dedupe.FirstTime(payload.EventId))
         {
-            log.LogInformation("Slack event {EventId} redelivered; already handled", eventId);
+            log.LogInformation("Slack event {EventId} redelivered; already handled", payload.EventId);
             return;
         }
 
-        var type = Str(ev, "type");
-        if (type is not ("app_mention" or "message")) return;
+        if (ev.Type is not ("app_mention" or "message")) return;
         if (IsFromBotOrSystem(ev)) return;
+        if (string.IsNullOrEmpty(ev.Channel) || string.IsNullOrEmpty(ev.User)) return;
 
-        var channel = Str(ev, "channel");
-        var user = Str(ev, "user");
-        if (string.IsNullOrEmpty(channel) || string.IsNullOrEmpty(user)) return;
-
-        var question = SlackText.ToQuestion(Str(ev, "text"));
-        if (type == "app_mention")
+        var question = SlackText.ToQuestion(ev.Text);
+        if (ev.Type == "app_mention")
         {
             // Reply in the thread the mention started, or in its existing thread.
-            var threadTs = NonEmpty(Str(ev, "thread_ts")) ?? Str(ev, "ts");
-            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, threadTs, IsDirect: false, ShowAsker: false), ct);
+            var threadTs = NonEmpty(ev.ThreadTs) ?? ev.Ts;
+            await responder.AnswerAsync(question, new SlackResponder.Target(ev.Channel, ev.User, threadTs, IsDirect: false, ShowAsker: false), ct);
         }
-        else if (Str(ev, "channel_type") == "im")
+        else if (ev.ChannelType == "im")
         {
-            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, NonEmpty(Str(ev, "thread_ts")), IsDirect: true, ShowAsker: false), ct);
+            await responder.AnswerAsync(question, new SlackResponder.Target(ev.Channel, ev.User, NonEmpty(ev.ThreadTs), IsDirect: true, ShowAsker: false), ct);
         }
     }
 
-    private bool IsFromBotOrSystem(JsonElement ev)
-    {
-        if (!string.IsNullOrEmpty(Str(ev, "bot_id")) || !string.IsNullOrEmpty(Str(ev, "subtype"))) return true;
-        var user = Str(ev, "user");
-        return user is not null && user == identity.BotUserId;
-    }
+    private bool IsFromBotOrSystem(SlackEvent ev) =>
+        !string.IsNullOrEmpty(ev.BotId) || !string.IsNullOrEmpty(ev.Subtype) || (ev.User is not null && ev.User == identity.BotUserId);
 
     private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
-
-    internal static string? Str(JsonElement o, string name) =>
-        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
 
 /// <summary>Slack's <see cref="EventDedupe"/>: event ids kept 15 minutes, past Slack's last HTTP retry.</summary>

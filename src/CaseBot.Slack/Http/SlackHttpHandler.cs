@@ -87,28 +87,22 @@ public sealed class SlackHttpHandler
 
     private SlackHttpResponse HandleJson(string text, string? retryNum)
     {
-        JsonElement root;
-        try
+        if (SlackJson.TryRead(text, SlackJson.Default.EventEnvelope) is not { } root)
         {
-            using var doc = JsonDocument.Parse(text);
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            _log.LogWarning("Slack HTTP request with malformed JSON: {Message}", ex.Message);
+            _log.LogWarning("Slack HTTP request with malformed JSON ({Length} chars)", text.Length);
             return SlackHttpResponse.BadRequest;
         }
 
-        switch (SlackEventHandler.Str(root, "type"))
+        switch (root.Type)
         {
             case "url_verification":
-                return SlackHttpResponse.Json(new JsonObject { ["challenge"] = SlackEventHandler.Str(root, "challenge") ?? "" });
+                return SlackHttpResponse.Json(new JsonObject { ["challenge"] = root.Challenge ?? "" });
             case "event_callback":
                 if (retryNum is not null)
-                    _log.LogInformation("Slack redelivery {Retry} of event {EventId}", retryNum, SlackEventHandler.Str(root, "event_id"));
+                    _log.LogInformation("Slack redelivery {Retry} of event {EventId}", retryNum, root.EventId);
                 // The event handler drops redeliveries by event_id; 200 either way so Slack stops retrying.
                 // Full or stopping: no 200, so Slack delivers the event again later instead of losing it.
-                return _queue.TryEnqueue("event " + SlackEventHandler.Str(root, "event_id"), ct => _events.HandleAsync(root, ct))
+                return _queue.TryEnqueue("event " + root.EventId, ct => _events.HandleAsync(root, ct))
                     ? SlackHttpResponse.Ok()
                     : SlackHttpResponse.Busy;
             default:

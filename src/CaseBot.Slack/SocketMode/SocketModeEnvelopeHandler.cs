@@ -28,9 +28,12 @@ internal sealed class SocketModeEnvelopeHandler(
         switch (type)
         {
             case "events_api":
-                var copy = payload.Clone();
-                return new EnvelopeDecision(null, "event " + (SlackEventHandler.Str(payload, "event_id") ?? "?"),
-                    ct => events.HandleAsync(copy, ct));
+                if (SlackJson.TryRead(payload, SlackJson.Default.EventEnvelope) is not { } ev)
+                {
+                    log.LogWarning("Slack events_api envelope whose payload could not be read; acknowledged and skipped");
+                    return default;
+                }
+                return new EnvelopeDecision(null, "event " + (ev.EventId ?? "?"), ct => events.HandleAsync(ev, ct));
 
             case "slash_commands":
                 var cmd = SlashCommand.FromJson(payload);
