@@ -62,6 +62,8 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlashCommandHandler>();
 
         services.TryAddSingleton<ISocketModeTransport, ClientWebSocketTransport>();
+        services.AddSingleton<IEnvelopeHandler, EventsApiEnvelopeHandler>();
+        services.AddSingleton<IEnvelopeHandler, SlashCommandsEnvelopeHandler>();
         services.AddSingleton<ISocketModeEnvelopeHandler, SocketModeEnvelopeHandler>();
         services.AddSingleton<SocketModeClient>();
         // Public (the web host mounts it) over internal collaborators, so its constructor is internal: built here.
