@@ -64,7 +64,16 @@ internal sealed class DiscordRestClient
                 await WaitForGlobalAsync(route, ct).ConfigureAwait(false);
                 await WaitForBucketAsync(route, bucket, ct).ConfigureAwait(false);
                 using var request = BuildRequest(route, serialized);
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                try
+                {
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+                {
+                    // HttpClient's timeout, not a stop: a transient network failure that callers back off from and retry,
+                    // never a cancellation that would escape a hosted service and stop the host.
+                    throw new HttpRequestException($"{route}: Discord did not answer within {_http.Timeout.TotalSeconds:0} s.", ex);
+                }
                 Learn(route, bucket, response);
             }
             finally

@@ -128,6 +128,13 @@ public sealed class SlackWebApiClient
                 _log.LogWarning("Slack {Method} could not be sent: {Reason}", method, ex.Message);
                 return SlackApiResult.Failed("request_failed");
             }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // HttpClient's timeout, not a stop: a transient failure (auth.test retries it with backoff), never a
+                // cancellation that would escape the hosted service and stop the host.
+                _log.LogWarning("Slack {Method} got no answer in time", method);
+                return SlackApiResult.Failed("request_timeout");
+            }
 
             using (response)
             {

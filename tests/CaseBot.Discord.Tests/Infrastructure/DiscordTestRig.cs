@@ -41,7 +41,7 @@ internal sealed class DiscordTestRig : IAsyncDisposable
     public RecordingMetrics Metrics => (RecordingMetrics)Host.Services.GetRequiredService<IBotMetrics>();
 
     public static async Task<DiscordTestRig> StartAsync(Action<Dictionary<string, string?>>? configure = null, double jitter = 0.5,
-        bool start = true, IQuestionGate? gate = null, bool realEngine = false)
+        bool start = true, IQuestionGate? gate = null, bool realEngine = false, Action<IServiceCollection>? services = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var fake = await FakeDiscord.StartAsync(clock);
@@ -70,6 +70,7 @@ internal sealed class DiscordTestRig : IAsyncDisposable
             sp.GetRequiredService<DiscordRestClient>(), clock, sp.GetRequiredService<IBotMetrics>(),
             sp.GetRequiredService<ILogger<GatewayClient>>(), () => jitter));
         Assert.True(builder.Services.AddDiscordAdapter(builder.Configuration));
+        services?.Invoke(builder.Services);
 
         var host = builder.Build();
         var rig = new DiscordTestRig(fake, clock, logs, bot, host);
