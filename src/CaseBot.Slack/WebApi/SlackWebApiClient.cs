@@ -24,6 +24,19 @@ public sealed class SlackWebApiClient
     private static readonly HashSet<string> FatalAuthErrors =
         ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"];
 
+    /// <summary>Errors no retry can cure: the app's set-up must change. Each with what to change.</summary>
+    internal static readonly Dictionary<string, string> PermanentErrors = new(StringComparer.Ordinal)
+    {
+        ["not_allowed_token_type"] = "The call needs the other kind of token: Slack__AppToken must be the app-level xapp- token, Slack__BotToken the bot's xoxb- token.",
+        ["missing_scope"] = "The app lacks a scope this call needs: add it under OAuth & Permissions (deploy/slack-app-manifest.yml lists them) and reinstall the app.",
+        ["no_permission"] = "The token is not allowed to do this: check the app's scopes and the workspace's app settings.",
+        ["access_denied"] = "The workspace denied the app access: ask a workspace admin to approve it.",
+        ["team_access_not_granted"] = "The token has no access to this workspace: install the app there.",
+        ["ekm_access_denied"] = "The workspace's key management blocks the app: ask a workspace admin.",
+        ["method_deprecated"] = "Slack retired this method: upgrade CaseBot.",
+        ["deprecated_endpoint"] = "Slack retired this endpoint: upgrade CaseBot.",
+    };
+
     private readonly IHttpClientFactory _http;
     private readonly SlackOptions _options;
     private readonly TimeProvider _time;
@@ -164,6 +177,10 @@ public sealed class SlackWebApiClient
                         if (kind == TokenKind.Bot) _botTokenRefused = result.Error; else _appTokenRefused = result.Error;
                         _log.LogError("Slack refused the {Kind} token ({Error}); no further calls with it until restart", kind, result.Error);
                     }
+                    else if (result.Error is not null && PermanentErrors.TryGetValue(result.Error, out var fix))
+                    {
+                        _log.LogError("Slack {Method} refused for good ({Error}): {Fix}", method, result.Error, fix);
+                    }
                 }
                 return result;
             }
@@ -191,7 +208,7 @@ public sealed class SlackWebApiClient
     }
 
     private static Exception Fail(string method, string? error) =>
-        error is not null && FatalAuthErrors.Contains(error)
-            ? new SlackAuthException(method, error)
-            : new SlackApiException(method, error ?? "unknown_error");
+        error is not null && FatalAuthErrors.Contains(error) ? new SlackAuthException(method, error)
+        : error is not null && PermanentErrors.TryGetValue(error, out var fix) ? new SlackAuthException(method, error, fix)
+        : new SlackApiException(method, error ?? "unknown_error");
 }
