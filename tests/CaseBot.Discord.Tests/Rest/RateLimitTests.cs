@@ -80,6 +80,21 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_global_pause_does_not_hold_interaction_callbacks()
+    {
+        _fake.RespondOnce(To(ChannelA), HttpFixture.Load("rest/rate_limit_429_global.http.txt").ToResponse());
+        var first = Post(ChannelA);
+        await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count == 1); // the bot is in a global pause
+
+        // Exempt from the global limit: it goes at once, on a clock that has not moved.
+        await _rest.SendAsync(DiscordRoute.InteractionCallback("9001", "tok"), null, CancellationToken.None).WaitAsync(Wait.Default);
+
+        Assert.Contains(_fake.Requests, r => r.Path.EndsWith("/callback", StringComparison.Ordinal));
+        Assert.False(first.IsCompleted);
+        await _clock.AdvanceUntilAsync(() => first.IsCompleted, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task No_request_goes_into_an_exhausted_bucket_before_its_reset()
     {
         _fake.RespondOnce(To(ChannelA), new FakeResponse(200, "{}",
