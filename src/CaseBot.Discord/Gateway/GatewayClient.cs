@@ -36,11 +36,14 @@ internal sealed class GatewayClient(
     private static readonly TimeSpan IdentifySpacing = TimeSpan.FromSeconds(5);
     /// <summary>Discord sends Hello at once; a connection that stays silent this long is dead before it started.</summary>
     internal static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>Resumes in a row that never reached RESUMED before the session is given up for a fresh Identify.</summary>
+    internal const int MaxFailedResumes = 3;
 
     private readonly DiscordOptions _options = options.Value;
     private readonly Func<double> _random = random ?? Random.Shared.NextDouble;
     private readonly JitteredBackoff _backoff = new(BackoffBase, BackoffCap, random ?? Random.Shared.NextDouble);
     private readonly GatewaySession _session = new();
+    private int _failedResumes;
 
     public bool IsConnected => _session.IsConnected;
     public string? BotUserId => _session.BotUserId;
@@ -55,6 +58,7 @@ internal sealed class GatewayClient(
         while (!ct.IsCancellationRequested)
         {
             var resume = _session.CanResume;
+            var liveBefore = _session.LiveConnections;
             GatewayOutcome outcome;
             try
             {
@@ -93,6 +97,7 @@ internal sealed class GatewayClient(
                 _session.IsConnected = false;
             }
 
+            ForgetSessionAfterFailedResumes(resume, reachedLive: _session.LiveConnections > liveBefore);
             if (outcome.Next == GatewayNext.Fatal)
             {
                 FatalCloseCode = outcome.CloseCode;
@@ -113,6 +118,21 @@ internal sealed class GatewayClient(
                 break;
             }
         }
+    }
+
+    /// <summary>A session Discord no longer knows makes every resume fail: after a few in a row, clear it so that the
+    /// next connection fetches /gateway/bot again and identifies afresh.</summary>
+    private void ForgetSessionAfterFailedResumes(bool resumed, bool reachedLive)
+    {
+        if (reachedLive || !resumed)
+        {
+            _failedResumes = 0;
+            return;
+        }
+        if (++_failedResumes < MaxFailedResumes) return;
+        logger.LogWarning("{Count} resumes in a row failed; starting a new Discord session instead.", _failedResumes);
+        _failedResumes = 0;
+        _session.Clear();
     }
 
     private TimeSpan WaitBeforeReconnect(GatewayNext next)

@@ -47,7 +47,11 @@ internal sealed class GatewaySession
     {
         IsConnected = true;
         Failures = 0;
+        LiveConnections++;
     }
+
+    /// <summary>Connections that reached READY or RESUMED, ever: tells whether the last one did.</summary>
+    public int LiveConnections { get; private set; }
 
     /// <summary>Forgets the session: the next connection identifies.</summary>
     public void Clear()
