@@ -70,7 +70,9 @@ internal sealed class GatewayClient(
                 else
                 {
                     await WaitForIdentifySlotAsync(ct).ConfigureAwait(false);
-                    url = await FetchGatewayUrlAsync(ct).ConfigureAwait(false);
+                    var gateway = await FetchGatewayAsync(ct).ConfigureAwait(false);
+                    await WaitForShardBucketAsync(gateway, ct).ConfigureAwait(false);
+                    url = new Uri(gateway.Url!);
                 }
                 await using var transport = transports.Create();
                 var connection = new GatewayConnection(transport, _session, _options, time, _random, logger);
@@ -164,7 +166,22 @@ internal sealed class GatewayClient(
             await Task.Delay(last + IdentifySpacing - time.GetUtcNow(), time, ct).ConfigureAwait(false);
     }
 
-    private async Task<Uri> FetchGatewayUrlAsync(CancellationToken ct)
+    /// <summary>
+    /// Shards identify in <c>shard_id % max_concurrency</c> buckets, 5 s apart: processes started together must not
+    /// identify at once, so before its first Identify shard <c>s</c> waits <c>⌊s / max_concurrency⌋ × 5 s</c>.
+    /// </summary>
+    private async Task WaitForShardBucketAsync(GatewayBotInfo gateway, CancellationToken ct)
+    {
+        if (_session.LastIdentifyAt is not null || _options.ShardCount <= 1) return;
+        var concurrency = Math.Max(1, gateway.SessionStartLimit?.MaxConcurrency ?? 1);
+        var wait = IdentifySpacing * (_options.ShardId / concurrency);
+        if (wait <= TimeSpan.Zero) return;
+        logger.LogInformation("Shard {Shard} waits {Seconds:F0}s for its Identify slot (max_concurrency {Concurrency}).",
+            _options.ShardId, wait.TotalSeconds, concurrency);
+        await Task.Delay(wait, time, ct).ConfigureAwait(false);
+    }
+
+    private async Task<GatewayBotInfo> FetchGatewayAsync(CancellationToken ct)
     {
         var body = await rest.SendAsync(DiscordRoute.GetGatewayBot(), null, ct).ConfigureAwait(false)
                    ?? throw new InvalidOperationException("GET /gateway/bot returned no body.");
@@ -175,7 +192,8 @@ internal sealed class GatewayClient(
             logger.LogWarning("Discord's daily Identify allowance is used up; waiting {Minutes:F0} min for it to reset.", wait.TotalMinutes);
             await Task.Delay(wait, time, ct).ConfigureAwait(false);
         }
-        return new Uri(info.Url ?? throw new InvalidOperationException("GET /gateway/bot returned no url."));
+        _ = new Uri(info.Url ?? throw new InvalidOperationException("GET /gateway/bot returned no url."));
+        return info;
     }
 
     internal static Uri WithQuery(Uri url) =>

@@ -40,7 +40,9 @@ public sealed class GatewaySessionTests
             s["Discord:ShardId"] = "1";
             s["Discord:ShardCount"] = "2";
             s["Discord:MessageContentIntent"] = "true";
-        });
+        }, start: false);
+        rig.Fake.MaxConcurrency = 2; // shard 1 is in its own Identify bucket: no wait (ShardIdentifyTests pins the waits)
+        await rig.Host.StartAsync().WaitAsync(Wait.Default);
         var (_, identify) = await rig.ConnectAsync();
 
         Assert.Equal("[1,2]", identify["d"]!["shard"]!.ToJsonString());

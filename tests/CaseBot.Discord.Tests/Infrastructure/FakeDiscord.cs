@@ -56,6 +56,9 @@ internal sealed class FakeDiscord : IAsyncDisposable
     public string ApiBaseUrlFor(string caller) => $"{BaseUrl}/{caller}/api/v10";
 
     /// <summary>The <c>shards</c> count Get Gateway Bot recommends.</summary>
+    /// <summary>The <c>max_concurrency</c> GET /gateway/bot reports.</summary>
+    public int MaxConcurrency { get; set; } = 1;
+
     public int RecommendedShards { get; set; } = 1;
 
     /// <summary>Answer client heartbeats with op 11 automatically (off for zombie tests).</summary>
@@ -188,6 +191,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
             var body = Fixture.Object("rest/get_gateway_bot_response.json");
             body["url"] = GatewayUrl;
             body["shards"] = RecommendedShards;
+            body["session_start_limit"]!["max_concurrency"] = MaxConcurrency;
             return new FakeResponse(200, body.ToJsonString());
         }
         if (request.Path.EndsWith("/callback", StringComparison.Ordinal)) return new FakeResponse(204);
