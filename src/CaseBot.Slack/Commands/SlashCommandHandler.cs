@@ -28,7 +28,7 @@ internal sealed class SlashCommandHandler(
     public Outcome Handle(SlashCommand cmd)
     {
         var text = cmd.Text.Trim();
-        var to = new SlackResponder.Target(cmd.ChannelId, cmd.UserId, null, IsDirect: false, ShowAsker: true);
+        var to = new SlackResponder.Target(cmd.ChannelId, cmd.UserId, null, IsDirect: false, ShowAsker: true, cmd.ResponseUrl);
 
         if (text.Length == 0 || text.Equals("help", StringComparison.OrdinalIgnoreCase))
             return new Outcome(Ephemeral(responder.UsageText + " Moderators can run `/casebot reindex`."), null);

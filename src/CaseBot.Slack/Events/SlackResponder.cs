@@ -27,7 +27,8 @@ internal sealed class SlackResponder(
     /// <param name="ThreadTs">Thread to reply in (mentions), or null.</param>
     /// <param name="IsDirect">A DM: refusals and usage help go in the DM itself, not as ephemeral messages.</param>
     /// <param name="ShowAsker">Slash commands: the channel did not see the question, so the reply shows it.</param>
-    public sealed record Target(string Channel, string User, string? ThreadTs, bool IsDirect, bool ShowAsker);
+    /// <param name="ResponseUrl">Slash commands: where to answer, which works where the bot is not a member.</param>
+    public sealed record Target(string Channel, string User, string? ThreadTs, bool IsDirect, bool ShowAsker, string? ResponseUrl = null);
 
     public async Task AnswerAsync(string question, Target to, CancellationToken ct)
     {
@@ -46,6 +47,13 @@ internal sealed class SlackResponder(
 
         var answer = asked.Answer!;
         var message = formatter.Format(answer, to.ShowAsker ? to.User : null);
+        // A slash command answers through its response_url (in the channel): chat.postMessage fails in channels the bot
+        // was not invited to and in DMs between people. chat.postMessage stays the fallback.
+        if (to.ResponseUrl is { } responseUrl && await api.RespondAsync(responseUrl, message, inChannel: true, ct))
+        {
+            log.LogInformation("Slack answer in {Channel} via response_url: answered={Answered}", to.Channel, answer.Answered);
+            return;
+        }
         var result = await api.PostMessageAsync(to.Channel, message, to.ThreadTs, ct);
         if (!result.Ok && result.Error is "not_in_channel" or "channel_not_found")
             await api.PostEphemeralAsync(to.Channel, to.User,

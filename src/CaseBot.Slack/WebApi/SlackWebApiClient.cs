@@ -102,6 +102,40 @@ public sealed class SlackWebApiClient
         return CallAsync("chat.postEphemeral", TokenKind.Bot, body, channel, ct);
     }
 
+    /// <summary>
+    /// Posts <paramref name="message"/> to a slash command's <c>response_url</c> (no token: the URL is the credential),
+    /// <c>in_channel</c> or ephemeral. False when the URL is not Slack's (or the configured API's host) or the post
+    /// failed, so the caller falls back to <c>chat.postMessage</c>.
+    /// </summary>
+    public async Task<bool> RespondAsync(string responseUrl, SlackMessage message, bool inChannel, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var url) || !IsSlackUrl(url))
+        {
+            _log.LogWarning("Slack response_url is not a Slack URL; answering with chat.postMessage instead");
+            return false;
+        }
+        var body = message.ToJson();
+        body["response_type"] = inChannel ? "in_channel" : "ephemeral";
+        try
+        {
+            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await _http.CreateClient(HttpClientName).PostAsync(url, content, ct);
+            if (response.IsSuccessStatusCode) return true;
+            _log.LogWarning("Slack response_url answered HTTP {Status}; answering with chat.postMessage instead", (int)response.StatusCode);
+            return false;
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            _log.LogWarning("Slack response_url could not be reached ({Reason}); answering with chat.postMessage instead", ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Slack's own hosts over HTTPS, or the configured API's origin (a test or proxy): never anywhere else.</summary>
+    private bool IsSlackUrl(Uri url) =>
+        (url.Scheme == Uri.UriSchemeHttps && (url.Host == "slack.com" || url.Host.EndsWith(".slack.com", StringComparison.OrdinalIgnoreCase)))
+        || (url.Scheme == _baseUri.Scheme && url.Authority == _baseUri.Authority);
+
     internal enum TokenKind { Bot, App }
 
     internal async Task<SlackApiResult> CallAsync(string method, TokenKind kind, JsonObject? body, string? paceChannel, CancellationToken ct)
