@@ -35,6 +35,9 @@ internal sealed class DiscordRestClient
     private readonly ConcurrentDictionary<string, BucketState> _buckets = new();
     private volatile bool _unauthorized;
 
+    /// <summary>The invalid-request allowance and the channels the bot may not post in for now.</summary>
+    internal InvalidRequestGuard Guard { get; }
+
     public DiscordRestClient(HttpClient http, IOptions<DiscordOptions> options, TimeProvider time, IBotMetrics metrics,
         ILogger<DiscordRestClient> logger)
     {
@@ -45,6 +48,7 @@ internal sealed class DiscordRestClient
         _logger = logger;
         _baseUri = new Uri(_options.ApiBaseUrl.TrimEnd('/') + "/");
         _global = new GlobalLimiter(time);
+        Guard = new InvalidRequestGuard(time);
     }
 
     /// <summary>Sends one request; returns the parsed JSON body, or null for 204 / an empty body.</summary>
@@ -55,6 +59,11 @@ internal sealed class DiscordRestClient
         {
             if (_unauthorized)
                 throw new DiscordRestException(401, null, $"{route}: not sent, Discord already rejected the bot token (401).");
+            if (Guard.Refusal(route) is { } refusal)
+            {
+                _logger.LogWarning("{Refusal}", refusal);
+                throw new DiscordRestException(0, null, refusal);
+            }
 
             var bucket = BucketFor(route);
             await bucket.Gate.WaitAsync(ct).ConfigureAwait(false);
@@ -75,6 +84,7 @@ internal sealed class DiscordRestClient
                     throw new HttpRequestException($"{route}: Discord did not answer within {_http.Timeout.TotalSeconds:0} s.", ex);
                 }
                 Learn(route, bucket, response);
+                Guard.Record(route, (int)response.StatusCode, Header(response, "X-RateLimit-Scope"));
             }
             finally
             {
