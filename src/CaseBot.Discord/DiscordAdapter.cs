@@ -76,17 +76,27 @@ internal sealed class DiscordAdapter(
     {
         switch (dispatch.Type)
         {
-            case "MESSAGE_CREATE" when dispatch.Data.TryGetProperty("id", out var id) && seen.FirstTime("m" + id.GetString()):
-                var botUserId = gateway.BotUserId;
-                Dispatch("message", ct => messages.HandleAsync(dispatch.Data, botUserId, ct));
+            case "MESSAGE_CREATE":
+                if (Read(dispatch, DiscordEventJson.Default.DiscordMessage) is { Id: { } messageId } message && seen.FirstTime("m" + messageId))
+                {
+                    var botUserId = gateway.BotUserId;
+                    Dispatch("message", ct => messages.HandleAsync(message, botUserId, ct));
+                }
                 break;
-            case "INTERACTION_CREATE" when dispatch.Data.TryGetProperty("id", out var id) && seen.FirstTime("i" + id.GetString()):
-                var interactionId = id.GetString()!;
-                var token = dispatch.Data.GetProperty("token").GetString()!;
-                Dispatch("interaction", ct => interactions.HandleAsync(dispatch.Data, new RestInteractionResponder(rest, interactionId, token), ct));
+            case "INTERACTION_CREATE":
+                if (Read(dispatch, DiscordEventJson.Default.DiscordInteraction) is { Id: { } interactionId, Token: { } token } interaction
+                    && seen.FirstTime("i" + interactionId))
+                    Dispatch("interaction", ct => interactions.HandleAsync(interaction, new RestInteractionResponder(rest, interactionId, token), ct));
                 break;
         }
         return ValueTask.CompletedTask;
+    }
+
+    private T? Read<T>(GatewayDispatch dispatch, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    {
+        var value = DiscordEventJson.TryRead(dispatch.Data, type);
+        if (value is null) logger.LogWarning("Skipping a {Event} whose data could not be read.", dispatch.Type);
+        return value;
     }
 
     private void Dispatch(string what, Func<CancellationToken, Task> work)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseBot.Discord.Formatting;
+using CaseBot.Discord.Gateway;
 using CaseBot.Discord.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -56,16 +57,16 @@ public sealed class DiscordInteractionEndpoint
             return new DiscordHttpResponse(401, """{"error":"invalid request signature"}""");
         }
 
-        JsonElement interaction;
+        DiscordInteraction? interaction;
         try
         {
-            using var doc = JsonDocument.Parse(body);
-            interaction = doc.RootElement.Clone();
+            interaction = JsonSerializer.Deserialize(body.Span, DiscordEventJson.Default.DiscordInteraction);
         }
         catch (JsonException)
         {
-            return new DiscordHttpResponse(400, """{"error":"body is not JSON"}""");
+            interaction = null;
         }
+        if (interaction is null) return new DiscordHttpResponse(400, """{"error":"body is not an interaction"}""");
 
         var responder = new HttpReplyResponder();
         // The work outlives this request (a deferred answer is edited in later), so it runs on the adapter's work

@@ -4,6 +4,7 @@ using CaseBot.Core;
 using CaseBot.Core.Hosting;
 using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Formatting;
+using CaseBot.Discord.Gateway;
 using CaseBot.Discord.Options;
 using CaseBot.Discord.Rest;
 using Microsoft.Extensions.Logging;
@@ -29,9 +30,9 @@ internal sealed class InteractionHandler(
     private const string Failure = "Sorry, something went wrong answering that. Please try again later.";
     private readonly DiscordOptions _options = options.Value;
 
-    public async Task HandleAsync(JsonElement interaction, IInteractionResponder responder, CancellationToken ct)
+    public async Task HandleAsync(DiscordInteraction interaction, IInteractionResponder responder, CancellationToken ct)
     {
-        var type = interaction.TryGetProperty("type", out var t) && t.TryGetInt32(out var ti) ? ti : 0;
+        var type = interaction.Type;
         if (type == PingType)
         {
             await responder.RespondAsync(DiscordMessages.Pong(), ct).ConfigureAwait(false);
@@ -43,10 +44,14 @@ internal sealed class InteractionHandler(
             return;
         }
 
-        var token = interaction.GetProperty("token").GetString()!;
-        var name = interaction.GetProperty("data").GetProperty("name").GetString();
+        if (interaction.Token is not { } token)
+        {
+            logger.LogWarning("Ignoring an application command without a token.");
+            return;
+        }
+        var name = interaction.Data?.Name;
         var user = UserOf(interaction);
-        var channelId = interaction.TryGetProperty("channel_id", out var c) ? c.GetString() : null;
+        var channelId = interaction.ChannelId;
         switch (name)
         {
             case SlashCommands.Ask:
@@ -64,7 +69,7 @@ internal sealed class InteractionHandler(
         }
     }
 
-    private async Task AskAsync(JsonElement interaction, IInteractionResponder responder, string token, string userId, string? channelId,
+    private async Task AskAsync(DiscordInteraction interaction, IInteractionResponder responder, string token, string userId, string? channelId,
         CancellationToken ct)
     {
         var question = Option(interaction, SlashCommands.QuestionOption) ?? "";
@@ -103,7 +108,7 @@ internal sealed class InteractionHandler(
         await EditOriginalAsync(token, late, ct).ConfigureAwait(false);
     }
 
-    private async Task SourceAsync(JsonElement interaction, IInteractionResponder responder, CancellationToken ct)
+    private async Task SourceAsync(DiscordInteraction interaction, IInteractionResponder responder, CancellationToken ct)
     {
         var id = Option(interaction, SlashCommands.IdOption)?.Trim().Trim('[', ']');
         var doc = string.IsNullOrEmpty(id) ? null : bot.FindDocument(id);
@@ -113,7 +118,7 @@ internal sealed class InteractionHandler(
         await responder.RespondAsync(response, ct).ConfigureAwait(false);
     }
 
-    private async Task ReindexAsync(JsonElement interaction, IInteractionResponder responder, string token, (string Id, string Name) user,
+    private async Task ReindexAsync(DiscordInteraction interaction, IInteractionResponder responder, string token, (string Id, string Name) user,
         CancellationToken ct)
     {
         // default_member_permissions only hides the command; server admins can grant it to anyone, so check again.
@@ -144,28 +149,22 @@ internal sealed class InteractionHandler(
         await rest.SendAsync(DiscordRoute.EditOriginalResponse(_options.ApplicationId!, token), DiscordMessages.Edit(content), ct)
             .ConfigureAwait(false);
 
-    internal static bool HasManageGuild(JsonElement interaction) =>
-        interaction.TryGetProperty("member", out var member)
-        && member.TryGetProperty("permissions", out var p) && p.ValueKind == JsonValueKind.String
-        && ulong.TryParse(p.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var permissions)
+    internal static bool HasManageGuild(DiscordInteraction interaction) =>
+        ulong.TryParse(interaction.Member?.Permissions, NumberStyles.None, CultureInfo.InvariantCulture, out var permissions)
         && (permissions & SlashCommands.ManageGuildPermission) != 0;
 
-    private static (string Id, string Name) UserOf(JsonElement interaction)
+    private static (string Id, string Name) UserOf(DiscordInteraction interaction)
     {
-        var user = interaction.TryGetProperty("member", out var member) && member.TryGetProperty("user", out var mu) ? mu
-            : interaction.TryGetProperty("user", out var u) ? u : default;
-        if (user.ValueKind != JsonValueKind.Object) return ("unknown", "unknown");
-        var id = user.TryGetProperty("id", out var i) ? i.GetString() ?? "unknown" : "unknown";
-        var name = user.TryGetProperty("username", out var n) ? n.GetString() ?? id : id;
-        return (id, name);
+        var user = interaction.Member?.User ?? interaction.User;
+        var id = user?.Id ?? "unknown";
+        return (id, user?.Username ?? id);
     }
 
-    private static string? Option(JsonElement interaction, string name)
+    private static string? Option(DiscordInteraction interaction, string name)
     {
-        if (!interaction.GetProperty("data").TryGetProperty("options", out var options) || options.ValueKind != JsonValueKind.Array) return null;
-        foreach (var option in options.EnumerateArray())
-            if (option.TryGetProperty("name", out var n) && n.GetString() == name && option.TryGetProperty("value", out var v))
-                return v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString();
+        foreach (var option in interaction.Data?.Options ?? [])
+            if (option?.Name == name && option.Value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+                return option.Value.ValueKind == JsonValueKind.String ? option.Value.GetString() : option.Value.ToString();
         return null;
     }
 }

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using CaseBot.Core.Hosting;
 using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Formatting;
+using CaseBot.Discord.Gateway;
 using CaseBot.Discord.Rest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,22 +20,18 @@ internal sealed partial class MessageHandler(QuestionPipeline pipeline, IOptions
 
     /// <summary>The question in <paramref name="message"/> for the bot, "" when it is for the bot but empty, or null
     /// when the bot should stay silent.</summary>
-    internal static string? QuestionFor(JsonElement message, string? botUserId)
+    internal static string? QuestionFor(DiscordMessage message, string? botUserId)
     {
         if (botUserId is null) return null; // not READY yet: cannot tell mentions or our own messages apart
-        if (message.TryGetProperty("webhook_id", out _)) return null;
-        if (!message.TryGetProperty("author", out var author)) return null;
-        if (author.TryGetProperty("bot", out var bot) && bot.ValueKind == JsonValueKind.True) return null;
-        if (author.TryGetProperty("id", out var authorId) && authorId.GetString() == botUserId) return null;
-        var type = message.TryGetProperty("type", out var t) && t.TryGetInt32(out var ti) ? ti : DefaultType;
-        if (type is not (DefaultType or ReplyType)) return null;
+        if (message.WebhookId is not null || message.Author is not { } author) return null;
+        if (author.Bot == true || author.Id == botUserId) return null;
+        if ((message.Type ?? DefaultType) is not (DefaultType or ReplyType)) return null;
 
-        var content = message.TryGetProperty("content", out var c) ? c.GetString() ?? "" : "";
-        var isDm = !message.TryGetProperty("guild_id", out var g) || g.ValueKind == JsonValueKind.Null;
+        var content = message.Content ?? "";
+        var isDm = message.GuildId is null;
         var mentionsBot = content.Contains($"<@{botUserId}>", StringComparison.Ordinal)
                           || content.Contains($"<@!{botUserId}>", StringComparison.Ordinal)
-                          || (message.TryGetProperty("mentions", out var mentions) && mentions.ValueKind == JsonValueKind.Array
-                              && mentions.EnumerateArray().Any(m => m.TryGetProperty("id", out var id) && id.GetString() == botUserId));
+                          || (message.Mentions ?? []).Any(m => m?.Id == botUserId);
         if (!isDm && !mentionsBot) return null;
 
         var question = content.Replace($"<@{botUserId}>", " ", StringComparison.Ordinal)
@@ -43,21 +39,15 @@ internal sealed partial class MessageHandler(QuestionPipeline pipeline, IOptions
         return Whitespace().Replace(question, " ").Trim();
     }
 
-    public async Task HandleAsync(JsonElement message, string? botUserId, CancellationToken ct)
+    public async Task HandleAsync(DiscordMessage message, string? botUserId, CancellationToken ct)
     {
         var question = QuestionFor(message, botUserId);
-        if (question is null) return;
+        if (question is null || message is not { Id: { } messageId, ChannelId: { } channelId, Author.Id: { } userId }) return;
 
-        var messageId = message.GetProperty("id").GetString()!;
-        var channelId = message.GetProperty("channel_id").GetString()!;
-        var guildId = message.TryGetProperty("guild_id", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
-        var userId = message.GetProperty("author").GetProperty("id").GetString()!;
-
-        var threadKey = message.TryGetProperty("message_reference", out var reference) && reference.ValueKind == JsonValueKind.Object
-                        && reference.TryGetProperty("message_id", out var referenced) ? referenced.GetString() : null;
-        var result = await pipeline.AskAsync(question, new AskContext(DiscordPlatform.Name, channelId, userId, threadKey), ct)
-            .ConfigureAwait(false);
+        var result = await pipeline.AskAsync(question,
+            new AskContext(DiscordPlatform.Name, channelId, userId, message.MessageReference?.MessageId), ct).ConfigureAwait(false);
         var content = DiscordAnswerFormatter.Render(result, profile.Value);
+        var guildId = message.GuildId;
 
         try
         {
