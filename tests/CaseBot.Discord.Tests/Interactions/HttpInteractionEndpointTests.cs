@@ -75,6 +75,29 @@ public sealed class HttpInteractionEndpointTests : IDisposable
         Assert.Contains("[004]", (string)edit.Json!["content"]!);
     }
 
+    [Fact]
+    public async Task Stopping_the_host_lets_a_deferred_http_answer_finish_and_edit_its_response()
+    {
+        await using var rig = await RigAsync();
+        await rig.Host.StartAsync().WaitAsync(Wait.Default);
+        var endpoint = rig.Host.Services.GetRequiredService<DiscordInteractionEndpoint>();
+        var body = Encoding.UTF8.GetBytes(Events.Command("ask", "question", "why was it blocked?", token: "HTTP_TOKEN").ToJsonString());
+        rig.Bot.Hold();
+        var pending = endpoint.HandleAsync(Sign(_key, Timestamp, body), Timestamp, body);
+        await Wait.UntilAsync(() => rig.Bot.Asks == 1);
+        await rig.Clock.AdvanceUntilAsync(() => pending.IsCompleted, TimeSpan.FromMilliseconds(100));
+        Assert.Equal(5, (int)JsonNode.Parse((await pending).Body)!["type"]!); // deferred: the user sees "thinking…"
+
+        var stopping = rig.Host.StopAsync(); // SIGTERM with the answer still in flight
+        await Wait.UntilAsync(() => !rig.Host.Services.GetRequiredService<DiscordWorkQueue>().CanAccept); // draining
+        Assert.False(stopping.IsCompleted); // the stop waits for the accepted answer
+        rig.Bot.Release();
+        await stopping.WaitAsync(Wait.Default);
+
+        var edit = Assert.Single(rig.Fake.Requests, r => r.Method == "PATCH"); // sent before the stop completed
+        Assert.Contains("[004]", (string)edit.Json!["content"]!);
+    }
+
     [Theory]
     [InlineData("tampered body")]
     [InlineData("other key")]
