@@ -17,7 +17,7 @@ public sealed class ShutdownTests
         await bot.AskStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         var stopping = host.App.StopAsync();
-        await WaitUntil(() => host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
+        await Wait.UntilAsync(() => host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
 
         // A new question while stopping is not answered (connection refused, or 503 on a live connection).
         using (var late = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(5) })
@@ -37,15 +37,5 @@ public sealed class ShutdownTests
         Assert.Contains("Palantir", await answered.Content.ReadAsStringAsync());
         await stopping.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(1, bot.Asks);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in 10 s");
-            await Task.Delay(20);
-        }
     }
 }

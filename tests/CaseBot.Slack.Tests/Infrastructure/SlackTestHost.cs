@@ -68,12 +68,7 @@ internal sealed class SlackTestHost : IAsyncDisposable
     /// <summary>Waits (bounded) until the adapter reports itself connected: hello is read on the client's own loop.</summary>
     public async Task WaitConnectedAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!Adapter.IsConnected)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Slack adapter did not connect within 10 s");
-            await Task.Delay(10);
-        }
+        await Wait.UntilAsync(() => Adapter.IsConnected);
     }
 
     public async ValueTask DisposeAsync()
