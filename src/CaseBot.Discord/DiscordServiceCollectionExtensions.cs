@@ -23,7 +23,7 @@ public static class DiscordServiceCollectionExtensions
     /// <summary>
     /// Registers the Discord adapter (options from the <c>Discord</c> section, hosted service, <c>IChatAdapter</c>)
     /// when a token is configured; returns false and registers nothing otherwise. Also registers
-    /// <see cref="DiscordInteractionEndpoint"/> for a host that mounts the HTTP interactions endpoint.
+    /// <see cref="IDiscordInteractionEndpoint"/> for a host that mounts the HTTP interactions endpoint.
     /// Needs <c>ICaseBot</c> registered by the host; <c>IBotMetrics</c> and <c>IQuestionGate</c> default to no-ops.
     /// </summary>
     public static bool AddDiscordAdapter(this IServiceCollection services, IConfiguration configuration)
@@ -60,11 +60,7 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton<CommandRegistrar>();
         services.TryAddSingleton<MessageHandler>();
         services.TryAddSingleton<InteractionHandler>();
-        // Public (the web host mounts it) over internal collaborators, so its constructor is internal: built here.
-        services.TryAddSingleton(sp => new DiscordInteractionEndpoint(
-            sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<InteractionHandler>(),
-            sp.GetRequiredService<DiscordWorkQueue>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<DiscordInteractionEndpoint>>()));
+        services.TryAddSingleton<IDiscordInteractionEndpoint, DiscordInteractionEndpoint>(); // the web host mounts it
 
         services.TryAddSingleton<DiscordAdapter>();
         services.AddHostedService(sp => sp.GetRequiredService<DiscordAdapter>());

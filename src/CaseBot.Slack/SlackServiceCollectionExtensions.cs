@@ -22,7 +22,7 @@ public static class SlackServiceCollectionExtensions
     /// Registers the Slack adapter (options from the <c>Slack</c> section, hosted service, <c>IChatAdapter</c>)
     /// when its tokens are configured; returns false and registers nothing otherwise.
     /// Socket Mode needs the app token and the bot token; HTTP mode the bot token and the signing secret (the host
-    /// then mounts <see cref="SlackHttpHandler"/>). The bare <c>SLACK_APP_TOKEN</c>, <c>SLACK_BOT_TOKEN</c> and
+    /// then mounts <see cref="ISlackHttpEndpoint"/>). The bare <c>SLACK_APP_TOKEN</c>, <c>SLACK_BOT_TOKEN</c> and
     /// <c>SLACK_SIGNING_SECRET</c> variables are accepted too.
     /// </summary>
     public static bool AddSlackAdapter(this IServiceCollection services, IConfiguration configuration)
@@ -66,14 +66,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<IEnvelopeHandler, SlashCommandsEnvelopeHandler>();
         services.AddSingleton<ISocketModeEnvelopeHandler, SocketModeEnvelopeHandler>();
         services.AddSingleton<SocketModeClient>();
-        // Public (the web host mounts it) over internal collaborators, so its constructor is internal: built here.
-        services.AddSingleton(sp => new SlackHttpHandler(
-            sp.GetRequiredService<IOptions<SlackOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<SlackEventHandler>(),
-            sp.GetRequiredService<SlashCommandHandler>(),
-            sp.GetRequiredService<SlackWorkQueue>(),
-            sp.GetRequiredService<ILogger<SlackHttpHandler>>()));
+        services.AddSingleton<ISlackHttpEndpoint, SlackHttpHandler>(); // the web host mounts it
 
         services.AddSingleton<SlackAdapter>();
         services.AddSingleton<IChatAdapter>(sp => sp.GetRequiredService<SlackAdapter>());

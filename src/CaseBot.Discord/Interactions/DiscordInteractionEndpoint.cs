@@ -20,10 +20,20 @@ public sealed record DiscordHttpResponse(int StatusCode, string Body)
 /// the raw body. Bad or missing signatures get 401 (Discord probes with deliberately bad ones); PING gets PONG;
 /// commands get their first response as the HTTP reply, and any later edit goes over REST.
 /// </summary>
-public sealed class DiscordInteractionEndpoint
+public interface IDiscordInteractionEndpoint
 {
-    public const string SignatureHeader = "X-Signature-Ed25519";
-    public const string TimestampHeader = "X-Signature-Timestamp";
+    const string SignatureHeader = "X-Signature-Ed25519";
+    const string TimestampHeader = "X-Signature-Timestamp";
+
+    /// <summary>False when no public key is configured: the host should not mount the endpoint.</summary>
+    bool Enabled { get; }
+
+    Task<DiscordHttpResponse> HandleAsync(string? signature, string? timestamp, ReadOnlyMemory<byte> body, CancellationToken ct = default);
+}
+
+/// <summary>The <see cref="IDiscordInteractionEndpoint"/> of the Discord adapter.</summary>
+internal sealed class DiscordInteractionEndpoint : IDiscordInteractionEndpoint
+{
     /// <summary>Discord drops the request after 3 s; answer before that even if the handler misbehaves.</summary>
     private static readonly TimeSpan ResponseWindow = TimeSpan.FromSeconds(2.8);
 
@@ -33,7 +43,7 @@ public sealed class DiscordInteractionEndpoint
     private readonly ILogger<DiscordInteractionEndpoint> _logger;
     private readonly DiscordWorkQueue _queue;
 
-    internal DiscordInteractionEndpoint(IOptions<DiscordOptions> options, InteractionHandler handler, DiscordWorkQueue queue,
+    public DiscordInteractionEndpoint(IOptions<DiscordOptions> options, InteractionHandler handler, DiscordWorkQueue queue,
         TimeProvider time, ILogger<DiscordInteractionEndpoint> logger)
     {
         _queue = queue;
@@ -44,7 +54,6 @@ public sealed class DiscordInteractionEndpoint
         _logger = logger;
     }
 
-    /// <summary>False when no public key is configured: the host should not mount the endpoint.</summary>
     public bool Enabled => _verifier is not null;
 
     public async Task<DiscordHttpResponse> HandleAsync(string? signature, string? timestamp, ReadOnlyMemory<byte> body,

@@ -27,7 +27,15 @@ public sealed record SlackHttpResponse(int Status, string ContentType, string Bo
 /// headers and the raw body; the answer comes back as status, content type and body. Every request must carry a
 /// valid signature (401 otherwise); work is queued so Slack gets its 200 well inside 3 seconds.
 /// </summary>
-public sealed class SlackHttpHandler
+public interface ISlackHttpEndpoint
+{
+    /// <param name="headers">Request headers; names are matched case-insensitively.</param>
+    /// <param name="body">The raw body bytes exactly as received (the signature covers them).</param>
+    SlackHttpResponse Handle(IEnumerable<KeyValuePair<string, string>> headers, ReadOnlySpan<byte> body);
+}
+
+/// <summary>The <see cref="ISlackHttpEndpoint"/> of the Slack adapter.</summary>
+internal sealed class SlackHttpHandler : ISlackHttpEndpoint
 {
     private readonly SlackRequestVerifier _verifier;
     private readonly SlackEventHandler _events;
@@ -35,7 +43,7 @@ public sealed class SlackHttpHandler
     private readonly SlackWorkQueue _queue;
     private readonly ILogger<SlackHttpHandler> _log;
 
-    internal SlackHttpHandler(IOptions<SlackOptions> options, TimeProvider time, SlackEventHandler events,
+    public SlackHttpHandler(IOptions<SlackOptions> options, TimeProvider time, SlackEventHandler events,
         SlashCommandHandler commands, SlackWorkQueue queue, ILogger<SlackHttpHandler> log)
     {
         _verifier = new SlackRequestVerifier(options.Value.SigningSecret, time);

@@ -66,7 +66,7 @@ public sealed class SlackConfigurationTests
         Assert.Equal(SlackMode.Http, o.EffectiveMode);
         Assert.Equal("xoxb-b", o.BotToken);
         Assert.Equal("secret", o.SigningSecret);
-        Assert.NotNull(sp.GetRequiredService<SlackHttpHandler>());
+        Assert.NotNull(sp.GetRequiredService<ISlackHttpEndpoint>());
     }
 
     [Fact]

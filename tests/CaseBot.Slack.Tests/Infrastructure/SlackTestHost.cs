@@ -29,7 +29,7 @@ internal sealed class SlackTestHost : IAsyncDisposable
     public SlackWorkQueue Queue => Services.GetRequiredService<SlackWorkQueue>();
     public SocketModeClient Client => Services.GetRequiredService<SocketModeClient>();
     public IChatAdapter Adapter => Services.GetRequiredService<IChatAdapter>();
-    public SlackHttpHandler Http => Services.GetRequiredService<SlackHttpHandler>();
+    public ISlackHttpEndpoint Http => Services.GetRequiredService<ISlackHttpEndpoint>();
 
     /// <summary>The hosted service's run; completes when the adapter stops for good.</summary>
     public Task Execution => Services.GetServices<IHostedService>().OfType<BackgroundService>().Single().ExecuteTask!;
