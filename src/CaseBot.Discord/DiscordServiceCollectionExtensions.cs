@@ -51,10 +51,7 @@ public static class DiscordServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), sp.GetRequiredService<IOptions<DiscordOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IBotMetrics>(), sp.GetRequiredService<ILogger<DiscordRestClient>>()));
         services.TryAddSingleton<IGatewayTransportFactory, WebSocketGatewayTransportFactory>();
-        services.TryAddSingleton(sp => new GatewayClient(
-            sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<IGatewayTransportFactory>(),
-            sp.GetRequiredService<DiscordRestClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IBotMetrics>(),
-            sp.GetRequiredService<ILogger<GatewayClient>>()));
+        services.TryAddSingleton<GatewayClient>();
         services.TryAddSingleton<DiscordWorkQueue>();
         services.TryAddSingleton<DiscordEventDedupe>();
         services.TryAddSingleton<CommandRegistrar>();
