@@ -196,4 +196,42 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Contains(_logs.Entries, e => e.Message.Contains("/interactions/{interaction_id}/{interaction_token}/callback"));
         Assert.DoesNotContain(_logs.Entries, e => e.Message.Contains(secret));
     }
+
+    // Issue 11 item 8: stay well under Discord's 10,000 invalid requests per 10 minutes; pause a channel that answered 403.
+    [Fact]
+    public async Task After_a_403_on_a_channel_nothing_is_sent_there_for_ten_minutes_while_other_channels_carry_on()
+    {
+        _fake.RespondOnce(r => r.Path == $"/channels/{ChannelA}/messages",
+            new FakeResponse(403, """{"message": "Missing Access", "code": 50001}"""));
+
+        await Assert.ThrowsAsync<DiscordRestException>(() => Post(ChannelA));
+        await Assert.ThrowsAsync<DiscordRestException>(() => Post(ChannelA));
+        await Post(ChannelB);
+        Assert.Equal(1, _fake.Requests.Count(To(ChannelA)));
+        Assert.Equal(1, _fake.Requests.Count(To(ChannelB)));
+        Assert.Equal(1, _rest.Guard.Count);
+
+        _clock.Advance(InvalidRequestGuard.ChannelCooldown + TimeSpan.FromSeconds(1));
+        await Post(ChannelA);
+        Assert.Equal(2, _fake.Requests.Count(To(ChannelA)));
+    }
+
+    [Fact]
+    public void Once_the_budget_of_invalid_responses_is_spent_nothing_is_sent_until_the_window_slides()
+    {
+        var clock = new FakeTimeProvider();
+        var guard = new InvalidRequestGuard(clock, budget: 3);
+        var route = DiscordRoute.CreateMessage(ChannelA);
+
+        guard.Record(route, 429, "shared"); // shared-scope 429s do not count
+        guard.Record(route, 404, null);     // nor other errors
+        guard.Record(route, 401, null);
+        guard.Record(DiscordRoute.GetGatewayBot(), 429, "user");
+        Assert.Null(guard.Refusal(DiscordRoute.GetGatewayBot()));
+        guard.Record(DiscordRoute.GetGatewayBot(), 429, "global");
+
+        Assert.NotNull(guard.Refusal(DiscordRoute.GetGatewayBot()));
+        clock.Advance(InvalidRequestGuard.Window);
+        Assert.Null(guard.Refusal(DiscordRoute.GetGatewayBot()));
+    }
 }
