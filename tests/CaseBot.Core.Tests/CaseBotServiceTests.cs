@@ -7,8 +7,8 @@ public class CaseBotServiceTests
     [Fact]
     public async Task Reindex_during_questions_keeps_answering_and_swaps_to_the_new_corpus()
     {
-        var corpus = RepoPaths.CopyOfCorpus();
-        using var bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = corpus, IndexPath = RepoPaths.NewTempFolder() });
+        var corpus = TestPaths.CopyOfCorpus();
+        using var bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = corpus, IndexPath = TestPaths.NewScratch() });
         File.WriteAllText(Path.Combine(corpus, "005_zebra.txt"), "Zebra crossings outside City Hall were repainted in purple by the council in June.");
 
         using var stop = new CancellationTokenSource();
@@ -47,8 +47,8 @@ public class CaseBotServiceTests
     [Fact]
     public async Task Failed_reindex_says_why_and_the_old_index_keeps_answering()
     {
-        var corpus = RepoPaths.CopyOfCorpus();
-        using var bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = corpus, IndexPath = RepoPaths.NewTempFolder() });
+        var corpus = TestPaths.CopyOfCorpus();
+        using var bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = corpus, IndexPath = TestPaths.NewScratch() });
         foreach (var f in Directory.GetFiles(corpus, "*.txt")) File.WriteAllText(f, "");
 
         var result = await bot.ReindexAsync("mod");
@@ -63,7 +63,7 @@ public class CaseBotServiceTests
     public void Opening_with_neither_index_nor_corpus_is_a_clear_error()
     {
         var e = Assert.Throws<Corpus.CorpusException>(() =>
-            CaseBotService.Open(new CaseBotOptions { CorpusPath = "/no/such/folder", IndexPath = RepoPaths.NewTempFolder() }));
+            CaseBotService.Open(new CaseBotOptions { CorpusPath = "/no/such/folder", IndexPath = TestPaths.NewScratch() }));
         Assert.Contains("/no/such/folder", e.Message);
     }
 

@@ -32,7 +32,7 @@ public class CorpusLoaderTests
     [Fact]
     public void Loads_the_five_case_documents_with_footnotes_removed()
     {
-        var corpus = CorpusLoader.Load(RepoPaths.Corpus);
+        var corpus = CorpusLoader.Load(TestPaths.Corpus);
         Assert.Equal(["000", "001", "002", "003", "004"], corpus.Documents.Select(d => d.Id));
         Assert.Empty(corpus.Problems);
         Assert.All(corpus.Documents, d => Assert.DoesNotContain("[1", d.Text));
@@ -42,7 +42,7 @@ public class CorpusLoaderTests
     [Fact]
     public void Invalid_utf8_empty_and_duplicate_id_files_are_skipped_with_a_message_naming_them()
     {
-        var dir = RepoPaths.NewTempFolder();
+        var dir = TestPaths.NewScratch();
         File.WriteAllText(Path.Combine(dir, "001_good.txt"), "The Met signed a deal.");
         File.WriteAllBytes(Path.Combine(dir, "002_latin1.txt"), [0x43, 0x61, 0x66, 0xE9, 0x20, 0xFF, 0x2E]);
         File.WriteAllText(Path.Combine(dir, "003_empty.txt"), "  \n ");
@@ -67,7 +67,7 @@ public class CorpusLoaderTests
     [Fact]
     public void Fingerprint_changes_when_a_document_changes()
     {
-        var dir = RepoPaths.CopyOfCorpus();
+        var dir = TestPaths.CopyOfCorpus();
         var before = CorpusLoader.Fingerprint(dir);
         File.AppendAllText(Path.Combine(dir, "000_df302f0fa40218e7.txt"), "\nA new paragraph.");
         Assert.NotEqual(before, CorpusLoader.Fingerprint(dir));

@@ -5,7 +5,7 @@ public sealed class EngineFixture : IDisposable
 {
     public EngineFixture()
     {
-        Bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = RepoPaths.Corpus, IndexPath = RepoPaths.NewTempFolder() });
+        Bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() });
     }
 
     public CaseBotService Bot { get; }

@@ -15,14 +15,14 @@ public class RunFileTests(EngineFixture fixture) : IClassFixture<EngineFixture>
     [Fact]
     public void Run_lines_round_trip_through_score_py_with_the_same_metrics_as_ours()
     {
-        var dir = RepoPaths.NewTempFolder();
+        var dir = TestPaths.NewScratch();
         var goldPath = Path.Combine(dir, "gold.jsonl");
         var runPath = Path.Combine(dir, "run.jsonl");
         File.WriteAllLines(goldPath, Gold.Select(g => JsonSerializer.Serialize(g)));
         var run = Gold.ToDictionary(g => g.Id, g => RunLine.From(g.Id, fixture.Bot.Ask(g.Question)));
         File.WriteAllLines(runPath, run.Values.Select(r => r.ToJson()));
 
-        var ours = Scorer.Score(Gold, run, Scorer.CorpusTexts(RepoPaths.Corpus)).ToDictionary(m => m.Name, m => m.Value);
+        var ours = Scorer.Score(Gold, run, Scorer.CorpusTexts(TestPaths.Corpus)).ToDictionary(m => m.Name, m => m.Value);
         var theirs = RunScorePy(goldPath, runPath);
 
         Assert.Equal(1.0, theirs.GetProperty("correct").GetDouble());
@@ -45,7 +45,7 @@ public class RunFileTests(EngineFixture fixture) : IClassFixture<EngineFixture>
     [Fact]
     public void A_bad_question_line_is_reported_with_its_line_number()
     {
-        var path = Path.Combine(RepoPaths.NewTempFolder(), "bad.jsonl");
+        var path = Path.Combine(TestPaths.NewScratch(), "bad.jsonl");
         File.WriteAllText(path, "{\"id\":\"a\",\"question\":\"ok?\",\"answerable\":true}\n{not json\n");
         var e = Assert.Throws<InvalidDataException>(() => GoldQuestion.Load(path));
         Assert.Contains("bad.jsonl:2", e.Message);
@@ -55,7 +55,7 @@ public class RunFileTests(EngineFixture fixture) : IClassFixture<EngineFixture>
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Fixtures", "score.py");
         var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, gold, run, "--corpus", RepoPaths.Corpus, "--json" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { script, gold, run, "--corpus", TestPaths.Corpus, "--json" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEnd();
         var error = p.StandardError.ReadToEnd();

@@ -44,7 +44,7 @@ public class SentenceSplitterTests
     [Fact]
     public void Every_sentence_of_the_real_corpus_is_a_verbatim_slice_without_footnote_markers()
     {
-        foreach (var doc in CorpusLoader.Load(RepoPaths.Corpus).Documents)
+        foreach (var doc in CorpusLoader.Load(TestPaths.Corpus).Documents)
         {
             foreach (var span in SentenceSplitter.Split(doc.Text))
             {
