@@ -78,7 +78,11 @@ public static class ServiceDefaults
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
             Predicate = _ => false,
-            ResponseWriter = (http, _) => http.Response.WriteAsync("ok\n"),
+            ResponseWriter = (http, _) =>
+            {
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                return http.Response.WriteAsync("ok\n");
+            },
         });
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
