@@ -10,7 +10,7 @@ namespace CaseBot.Adapters;
 /// its own token, never the host's stopping token, so a question acknowledged a moment before SIGTERM is still
 /// answered. Each adapter derives its own (one per adapter in a host that runs several).
 /// </summary>
-public class WorkDispatcher
+public class WorkDispatcher : IDisposable
 {
     private readonly Channel<(string What, Func<CancellationToken, Task> Work)> _items;
     private readonly CancellationTokenSource _abandon = new();
@@ -80,6 +80,15 @@ public class WorkDispatcher
             await all.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return false;
         }
+    }
+
+    /// <summary>Without a stop (a host that never started): takes no more work and cancels what runs, so no worker is left waiting.</summary>
+    public void Dispose()
+    {
+        _stopping = true;
+        _items.Writer.TryComplete();
+        _abandon.Cancel();
+        GC.SuppressFinalize(this);
     }
 
     private async Task WorkerAsync()

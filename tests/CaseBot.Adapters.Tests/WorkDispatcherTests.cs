@@ -111,6 +111,20 @@ public sealed class WorkDispatcherTests
         await queue.WaitForCompletedAsync(2).WaitAsync(Bound);
     }
 
+    [Fact]
+    public async Task Disposing_without_a_stop_cancels_running_work_and_refuses_more()
+    {
+        var queue = new Dispatcher(1, 10, new FakeTimeProvider());
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        queue.TryEnqueue("stuck", async ct => { started.SetResult(); await Task.Delay(Timeout.InfiniteTimeSpan, ct); });
+        await started.Task.WaitAsync(Bound);
+
+        queue.Dispose();
+
+        await queue.WaitForCompletedAsync(1).WaitAsync(Bound);
+        Assert.False(queue.TryEnqueue("late", _ => Task.CompletedTask));
+    }
+
     [Theory]
     [InlineData(20, 18)]
     [InlineData(2, 1)]
