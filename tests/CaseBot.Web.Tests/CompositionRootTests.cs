@@ -70,4 +70,19 @@ public sealed class CompositionRootTests
         Assert.Equal("Who approved it?", profile.GetProperty("exampleQuestion").GetString());
         Assert.DoesNotContain("Palantir", page);
     }
+
+    [Fact]
+    public async Task An_answer_observer_registered_in_the_host_is_told_of_each_console_question()
+    {
+        var observer = new RecordingObserver();
+        await using var host = await RunningHost.StartAsync(new FakeCaseBot(), configure: b => b.Services.AddSingleton<IAnswerObserver>(observer));
+
+        await host.Http.GetAsync("/api/ask?q=" + Uri.EscapeDataString("Who got the Palantir contract?")).WaitAsync(Wait);
+
+        var seen = Assert.Single(observer.Seen);
+        Assert.Equal("web", seen.Context.Platform);
+        Assert.Null(seen.Context.ChannelId);
+        Assert.False(string.IsNullOrEmpty(seen.Context.UserId));
+        Assert.True(seen.Answer.Answered);
+    }
 }

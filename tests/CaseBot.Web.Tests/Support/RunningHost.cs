@@ -28,7 +28,8 @@ internal sealed class RunningHost : IAsyncDisposable
 
     /// <param name="engine">A fake engine, or null for the real one over a copy of the repo's corpus.</param>
     public static async Task<RunningHost> StartAsync(ICaseBot? engine = null, IEnumerable<string>? settings = null,
-        IEnumerable<IChatAdapter>? adapters = null, string? corpusPath = null, HostSurfaces surfaces = HostSurfaces.All)
+        IEnumerable<IChatAdapter>? adapters = null, string? corpusPath = null, HostSurfaces surfaces = HostSurfaces.All,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var scratch = RepoPaths.NewTempFolder("casebot-web-test");
         var corpus = corpusPath ?? Path.Combine(scratch, "corpus");
@@ -47,6 +48,7 @@ internal sealed class RunningHost : IAsyncDisposable
         {
             if (engine is not null) builder.Services.AddSingleton(engine);
             foreach (var adapter in adapters ?? []) builder.Services.AddSingleton(adapter);
+            configure?.Invoke(builder);
         });
         try
         {
