@@ -9,9 +9,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CaseBot.Core;
 
 /// <summary>
-/// The live engine behind <see cref="ICaseBot"/>. Questions read the current engine through one volatile reference;
-/// a reindex builds aside (one at a time), opens the new index, then swaps the reference, so questions asked during
-/// a reindex are answered from the old index without error.
+/// The live engine behind <see cref="ICaseBot"/>. Every question holds a reference on the build it reads
+/// (<see cref="LiveIndexManager"/>): a reindex builds aside (one at a time), swaps the new build in, and the old one is
+/// disposed when the last question using it finishes. A build written by another process on the same index folder
+/// (<c>casebot reindex</c>, another <c>serve</c>) is picked up by <see cref="RefreshFromStore"/>, which the host calls
+/// when the <c>current</c> pointer changes.
 /// </summary>
 public sealed class CaseBotService : ICaseBot, IDisposable
 {
@@ -21,21 +23,22 @@ public sealed class CaseBotService : ICaseBot, IDisposable
     private readonly ILogger _logger;
     private readonly IBotMetrics _metrics;
     private readonly SemaphoreSlim _reindexLock = new(1, 1);
-    private volatile AnswerEngine _engine;
+    private readonly LiveIndexManager _indexes;
 
-    private CaseBotService(string corpusPath, IndexStore store, AnswerEngine engine, EngineSettings settings, ILogger logger, IBotMetrics metrics)
+    private CaseBotService(string corpusPath, IndexStore store, EngineSettings settings, ILogger logger, IBotMetrics metrics)
     {
         _corpusPath = corpusPath;
         _store = store;
-        _engine = engine;
         _settings = settings;
         _logger = logger;
         _metrics = metrics;
+        _indexes = new LiveIndexManager(OpenCurrent() ?? throw new CorpusException($"No index in '{store.Root}' and none could be built."));
     }
 
     /// <summary>
     /// Opens the index for <paramref name="options"/>, building it first when it is missing or the corpus changed.
-    /// Throws <see cref="CorpusException"/> when there is neither an index nor a usable corpus.
+    /// Throws <see cref="CorpusException"/> when there is neither an index nor a usable corpus, and
+    /// <see cref="IndexFolderException"/> when an index must be built and its folder cannot be written.
     /// </summary>
     public static CaseBotService Open(CaseBotOptions options, EngineSettings? settings = null, ILogger? logger = null,
         IBotMetrics? metrics = null, IProgress<(int Done, int Total)>? progress = null)
@@ -47,30 +50,49 @@ public sealed class CaseBotService : ICaseBot, IDisposable
             try
             {
                 var (manifest, problems) = store.Rebuild(options.CorpusPath, progress);
-                foreach (var problem in problems) logger.LogWarning("Corpus: {Problem}", problem);
+                foreach (var problem in problems) logger.LogWarning("Corpus file skipped: {Problem}", problem);
                 logger.LogInformation("Index built from {Corpus}: {Documents} documents, {Passages} passages in {Seconds:F2} s",
                     options.CorpusPath, manifest.Documents, manifest.Passages, manifest.BuildSeconds);
             }
-            catch (CorpusException e) when (store.CurrentFolder is not null)
+            catch (Exception e) when (e is CorpusException or IOException or UnauthorizedAccessException && store.CurrentFolder is not null)
             {
                 logger.LogWarning("Corpus changed but could not be indexed, answering from the previous index: {Reason}", e.Message);
             }
         }
-        var folder = store.CurrentFolder ?? throw new CorpusException($"No index in '{options.IndexPath}' and none could be built.");
-        settings ??= EngineSettings.Default;
-        return new CaseBotService(options.CorpusPath, store, new AnswerEngine(SearchIndex.Open(folder), settings), settings, logger,
-            metrics ?? NullBotMetrics.Instance);
+        return new CaseBotService(options.CorpusPath, store, settings ?? EngineSettings.Default, logger, metrics ?? NullBotMetrics.Instance);
     }
 
-    public AnswerEngine Engine => _engine;
+    /// <summary>The index folder (holding the <c>current</c> pointer and the builds).</summary>
+    public string IndexRoot => _store.Root;
 
-    public Answer Ask(string question) => _engine.Ask(question);
+    /// <summary>The live build's engine, without a reference: for single-threaded tools (tune-abstention, bench).</summary>
+    public AnswerEngine Engine => _indexes.Current.Engine;
 
-    public IReadOnlyList<DocumentInfo> Documents => _engine.Index.Documents;
+    /// <summary>A reference on the live build, as every question takes; dispose it to release. While held, that
+    /// build is neither disposed nor deleted, even when a reindex swaps another in.</summary>
+    public IndexReference AcquireIndex() => new(_indexes, _indexes.Acquire());
+
+    /// <summary>Raised after a swapped-out build was closed (its last question finished) and unused builds swept.</summary>
+    public event Action<string>? BuildClosed;
+
+    public Answer Ask(string question)
+    {
+        var live = _indexes.Acquire();
+        try
+        {
+            return live.Engine.Ask(question);
+        }
+        finally
+        {
+            _indexes.Release(live);
+        }
+    }
+
+    public IReadOnlyList<DocumentInfo> Documents => _indexes.Current.Index.Documents;
 
     public DocumentInfo? FindDocument(string id)
     {
-        var index = _engine.Index;
+        var index = _indexes.Current.Index;
         return index.DocumentNumber((id ?? "").Trim().Trim('[', ']')) is { } d ? index.Documents[d] : null;
     }
 
@@ -78,14 +100,65 @@ public sealed class CaseBotService : ICaseBot, IDisposable
     {
         get
         {
-            var index = _engine.Index;
-            var m = index.Manifest;
-            return new IndexStatus(m.BuiltAt, m.CorpusFingerprint, m.Documents, m.Passages, m.CorpusPath, index.Folder);
+            var live = _indexes.Current;
+            var m = live.Index.Manifest;
+            return new IndexStatus(m.BuiltAt, m.CorpusFingerprint, m.Documents, m.Passages, m.CorpusPath, live.Index.Folder, live.Skipped);
         }
     }
 
     /// <summary>True when the corpus folder no longer matches the live index.</summary>
-    public bool CorpusChanged => CorpusLoader.Fingerprint(_corpusPath) != _engine.Index.Manifest.CorpusFingerprint;
+    public bool CorpusChanged => CorpusLoader.Fingerprint(_corpusPath) != _indexes.Current.Index.Manifest.CorpusFingerprint;
+
+    /// <summary>
+    /// Follows the <c>current</c> pointer: when it names another build than the live one (a reindex by another process
+    /// or surface), opens that build and swaps it in. Returns true when it swapped. A build that cannot be opened is
+    /// logged and the live one kept.
+    /// </summary>
+    public bool RefreshFromStore()
+    {
+        try
+        {
+            var swapped = _indexes.Swap(old => _store.CurrentBuild is { } name && name != old.Build ? OpenCurrent() : null);
+            if (swapped)
+                _logger.LogInformation("Now answering from index build {Build} ({Documents} documents); questions in flight finish on the previous one.",
+                    _indexes.Current.Build, _indexes.Current.Index.Manifest.Documents);
+            return swapped;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // shutting down
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException
+                                     or Lucene.Net.Index.CorruptIndexException)
+        {
+            _logger.LogWarning("The index pointer names a build that cannot be opened; the previous index keeps answering: {Reason}", e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Leases and opens the build the pointer names; null when there is none.</summary>
+    private LiveIndex? OpenCurrent()
+    {
+        if (_store.LeaseCurrent() is not { } leased) return null;
+        try
+        {
+            var folder = Path.Combine(_store.Root, leased.Build);
+            var index = SearchIndex.Open(folder);
+            return new LiveIndex(leased.Build, index, new AnswerEngine(index, _settings), IndexBuildNotes.TryLoad(folder), leased.Lease, Closed);
+        }
+        catch
+        {
+            leased.Lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The last question on a swapped-out build finished: sweep builds nobody uses (off the question's thread).</summary>
+    private void Closed(LiveIndex index) => _ = Task.Run(() =>
+    {
+        _store.RemoveUnusedBuilds();
+        BuildClosed?.Invoke(index.Build);
+    });
 
     public async Task<ReindexResult> ReindexAsync(string requestedBy, CancellationToken cancellationToken = default)
     {
@@ -95,9 +168,8 @@ public sealed class CaseBotService : ICaseBot, IDisposable
         {
             var (manifest, problems) = await Task.Run(() => _store.Rebuild(_corpusPath, cancellationToken: cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
-            var fresh = new AnswerEngine(SearchIndex.Open(_store.CurrentFolder!), _settings);
-            var old = Interlocked.Exchange(ref _engine, fresh);
-            _ = DisposeLaterAsync(old.Index);
+            RefreshFromStore();
+            foreach (var problem in problems) _logger.LogWarning("Corpus file skipped: {Problem}", problem);
             var note = problems.Count > 0 ? $" Skipped: {string.Join(" ", problems)}" : "";
             var result = new ReindexResult(true, manifest.Documents, manifest.Passages, clock.Elapsed.TotalSeconds,
                 $"Reindexed {manifest.Documents} documents, {manifest.Passages} passages in {clock.Elapsed.TotalSeconds:F1} s.{note}", requestedBy);
@@ -118,16 +190,22 @@ public sealed class CaseBotService : ICaseBot, IDisposable
         }
     }
 
-    /// <summary>Questions already running on the old index finish well within this grace period.</summary>
-    private static async Task DisposeLaterAsync(SearchIndex old)
+    public void Dispose()
     {
-        await Task.Delay(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        old.Dispose();
+        _indexes.Dispose();
+        _reindexLock.Dispose();
     }
+}
+
+/// <summary>A held reference on one build (see <see cref="CaseBotService.AcquireIndex"/>).</summary>
+public sealed class IndexReference(LiveIndexManager manager, LiveIndex index) : IDisposable
+{
+    private int _released;
+
+    public LiveIndex Index => index;
 
     public void Dispose()
     {
-        _engine.Index.Dispose();
-        _reindexLock.Dispose();
+        if (Interlocked.Exchange(ref _released, 1) == 0) manager.Release(index);
     }
 }

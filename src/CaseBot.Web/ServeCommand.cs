@@ -1,10 +1,10 @@
-using CaseBot.Core.Corpus;
 using CaseBot.Discord;
 using CaseBot.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 
 namespace CaseBot.Web;
 
@@ -13,72 +13,87 @@ namespace CaseBot.Web;
 /// for all three, so the moderation gate, metrics and health endpoints always apply.</summary>
 public static class ServeCommand
 {
-    /// <summary>Runs until SIGTERM / Ctrl+C (or <paramref name="cancellationToken"/>); returns the process exit code:
-    /// 0 after a clean stop, 1 when the host could not start, 2 for a configuration error.</summary>
+    public const string VerboseSwitch = "--verbose";
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    /// <summary>Runs until SIGTERM / Ctrl+C (or <paramref name="cancellationToken"/>); returns the process exit code
+    /// (<see cref="ExitCodes"/>): 0 after a clean stop, otherwise one per cause. A failure to start prints one line
+    /// saying what to change; <c>--verbose</c> adds the stack trace.</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         if (TryGetHealthCheckUrl(args, out var url))
             return await HealthProbe.RunAsync(url, cancellationToken).ConfigureAwait(false);
-        return await RunHostAsync("serve", () => ServeHost.Build(args), async app =>
+        return await RunHostAsync("serve", args, HostSurfaces.All, async app =>
         {
             // Runs until a stop signal, then stops gracefully and disposes the host.
             await ((IHost)app).RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
-        }).ConfigureAwait(false);
+            return ExitCodes.Stopped;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary><c>casebot discord</c> or <c>casebot slack</c>: the same host with one adapter and no console.</summary>
+    /// <summary><c>casebot discord</c> or <c>casebot slack</c>: the same host with one adapter and no console, the
+    /// same one-line start-up failures and exit codes.</summary>
     public static Task<int> RunAdapterAsync(string[] args, HostSurfaces adapter, CancellationToken cancellationToken = default)
     {
         if (adapter is not (HostSurfaces.Discord or HostSurfaces.Slack))
             throw new ArgumentOutOfRangeException(nameof(adapter), adapter, "one chat adapter");
         var name = adapter == HostSurfaces.Discord ? "discord" : "slack";
-        return RunHostAsync(name, () => ServeHost.Build(args, adapter), async app =>
+        return RunHostAsync(name, args, adapter, async app =>
         {
             var configured = app.Services.GetRequiredService<ConfiguredAdapters>();
             if (adapter == HostSurfaces.Discord)
             {
                 if (configured.Discord) return await DiscordCommand.RunAsync(app, cancellationToken).ConfigureAwait(false);
                 await Console.Error.WriteLineAsync(DiscordCommand.NotConfigured).ConfigureAwait(false);
-                return 2;
+                return ExitCodes.Configuration;
             }
             if (!configured.Slack)
             {
                 await Console.Error.WriteLineAsync(
                     "Slack is not configured: set Slack__AppToken (xapp-…) and Slack__BotToken (xoxb-…) for Socket Mode. See docs/slack.md.")
                     .ConfigureAwait(false);
-                return 2;
+                return ExitCodes.Configuration;
             }
             await ((IHost)app).RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
-        });
+            return ExitCodes.Stopped;
+        }, cancellationToken);
     }
 
-    private static async Task<int> RunHostAsync(string command, Func<WebApplication> build, Func<WebApplication, Task<int>> run)
+    private static async Task<int> RunHostAsync(string command, string[] args, HostSurfaces surfaces,
+        Func<WebApplication, Task<int>> run, CancellationToken cancellationToken)
     {
+        var verbose = args.Contains(VerboseSwitch, StringComparer.Ordinal);
+        args = args.Where(a => a != VerboseSwitch).ToArray();
+        var started = false;
         try
         {
-            var app = build();
+            var app = ServeHost.Build(args, surfaces, builder =>
+            {
+                // The host logs a failed start with its whole stack trace before throwing; the one line below says it
+                // better. Errors after the start (a crashed background service) are still logged in full.
+                var min = MinimumLevel(builder.Configuration);
+                builder.Logging.AddFilter(HostCategory, level => level >= min && (verbose || Volatile.Read(ref started) || level < LogLevel.Error));
+            });
+            app.Lifetime.ApplicationStarted.Register(() => Volatile.Write(ref started, true));
             await using (app.ConfigureAwait(false))
                 return await run(app).ConfigureAwait(false);
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"casebot {command}: the configuration needs fixing:");
-            foreach (var failure in ex.Failures) Console.Error.WriteLine($"  - {failure}");
-            return 2;
+            var failure = StartupFailure.Classify(ex);
+            Console.Error.WriteLine($"casebot {command}: {failure.Line}");
+            if (verbose) Console.Error.WriteLine(ex);
+            return failure.ExitCode;
         }
-        catch (CorpusException ex)
-        {
-            Console.Error.WriteLine($"casebot {command}: cannot open the index: {ex.Message}");
-            return 1;
-        }
-        catch (IOException ex)
-        {
-            // Typically the port is taken.
-            Console.Error.WriteLine($"casebot {command}: cannot start: {ex.Message} (change Web__Urls?)");
-            return 1;
-        }
+    }
+
+    /// <summary>The level configured for the host's category (Logging:LogLevel, most specific prefix first).</summary>
+    private static LogLevel MinimumLevel(IConfiguration config)
+    {
+        var levels = config.GetSection("Logging:LogLevel");
+        for (var category = HostCategory; category.Length > 0; category = category.LastIndexOf('.') is var dot and > 0 ? category[..dot] : "")
+            if (Enum.TryParse<LogLevel>(levels[category], ignoreCase: true, out var level)) return level;
+        return Enum.TryParse<LogLevel>(levels["Default"], ignoreCase: true, out var fallback) ? fallback : LogLevel.Information;
     }
 
     private static bool TryGetHealthCheckUrl(string[] args, out string url)

@@ -27,7 +27,9 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
             Assert.True(answer.Answered, q);
             foreach (var c in answer.Citations)
             {
-                Assert.Contains(c.Quote, _bot.FindDocument(c.DocId)!.Text);
+                // A long sentence is shown in part, cut with "…"; every piece is verbatim.
+                foreach (var piece in c.Quote.Split('…', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    Assert.Contains(piece, _bot.FindDocument(c.DocId)!.Text);
                 Assert.DoesNotMatch(@"\[\d+(,\s*\d+)*\]", c.Quote);
             }
         }
@@ -93,11 +95,11 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     [Fact]
     public void Aliases_let_one_name_find_passages_that_use_another()
     {
-        // Document 004 never says "Scotland Yard"; the alias group makes the name match "The Metropolitan Police".
-        var answer = _bot.Ask("How did Scotland Yard describe Khan's decision?");
+        // The corpus never says "MoD"; the alias line "MoD = Ministry of Defence" makes the name match.
+        var answer = _bot.Ask("What is Palantir's contract with the MoD worth?");
         Assert.True(answer.Answered);
         Assert.Equal("004", answer.Citations[0].DocId);
-        Assert.Contains("disappointing", answer.Citations[0].Quote);
+        Assert.Contains("Ministry of Defence", answer.Citations[0].Quote);
     }
 
     [Fact]

@@ -12,3 +12,20 @@ public sealed class EngineFixture : IDisposable
 
     public void Dispose() => Bot.Dispose();
 }
+
+/// <summary>
+/// The same corpus with the decider's threshold at zero: for tests that pin what an answer is made of (its quote,
+/// its short answer, its dates) rather than whether the decider takes the question.
+/// </summary>
+public sealed class AnswerAllFixture : IDisposable
+{
+    public AnswerAllFixture()
+    {
+        Bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() },
+            Answering.EngineSettings.Default with { AnswerThreshold = 0 });
+    }
+
+    public CaseBotService Bot { get; }
+
+    public void Dispose() => Bot.Dispose();
+}

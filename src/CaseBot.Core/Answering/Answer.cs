@@ -1,7 +1,11 @@
 namespace CaseBot.Core.Answering;
 
 /// <summary>One quoted sentence (footnote markers removed) and the document it comes from.</summary>
-public sealed record Citation(string DocId, string Title, string Quote);
+public sealed record Citation(string DocId, string Title, string Quote)
+{
+    /// <summary>The document's own publication date as shown after its id (<c>27 Apr 2026</c>); null when it has none.</summary>
+    public string? Dated { get; init; }
+}
 
 /// <summary>A document the retriever ranked for a question, best first.</summary>
 public sealed record RankedDoc(string DocId, double Score);
@@ -25,7 +29,21 @@ public sealed record Answer
     public bool IsUsageError { get; init; }
     /// <summary>The abstention model's probability that the quoted sentence answers the question (0 when not assessed).</summary>
     public double Confidence { get; init; }
-    /// <summary>The inputs behind <see cref="Confidence"/>, when a sentence was assessed.</summary>
-    public Evidence? Evidence { get; init; }
+    /// <summary>The named inputs behind <see cref="Confidence"/>, when a sentence was assessed.</summary>
+    public Features.FeatureVector? Evidence { get; init; }
+    /// <summary>What the engine read: the asked-for type, spelling corrections, the runner-up sentences.</summary>
+    public Explanation? Explanation { get; init; }
     public double Milliseconds { get; init; }
 }
+
+/// <summary>Why this answer: what the question was read as and which sentences came next. Same question, same
+/// index: same explanation.</summary>
+public sealed record Explanation(
+    string ReadAs,
+    string AnswerType,
+    IReadOnlyList<string> Terms,
+    IReadOnlyList<string> Corrections,
+    IReadOnlyList<RunnerUp> RunnersUp,
+    double Threshold);
+
+public sealed record RunnerUp(string DocId, string Quote, double Score);

@@ -11,15 +11,26 @@ public sealed record EngineSettings
 {
     /// <summary>Documents and sentences fetched from Lucene before re-scoring.</summary>
     public int DocumentCandidates { get; init; } = 20;
-    public int SentenceCandidates { get; init; } = 30;
+    public int SentenceCandidates { get; init; } = 40;
+    /// <summary>Sentences nearest the question by meaning (MiniLM cosine) added to the lexical candidates.</summary>
+    public int SemanticCandidates { get; init; } = 8;
+    /// <summary>The semantic scan reads every sentence vector; above this many sentences it is skipped (lexical only).</summary>
+    public int SemanticScanLimit { get; init; } = 50_000;
     /// <summary>Weight of a document's best sentence in its ranking (paragraph BM25 counts 1).</summary>
     public double DocSentenceWeight { get; init; } = 0.5;
     /// <summary>Weight of the document's rank score in choosing the sentence (sentence BM25 counts 1).</summary>
     public double SentenceDocWeight { get; init; } = 0.5;
-    /// <summary>Bonus for a sentence holding a candidate of the asked-for type (a date for "when").</summary>
-    public double TypeBonus { get; init; } = 0.3;
-    /// <summary>Add the runner-up sentence when it scores at least this share of the best.</summary>
+    /// <summary>Quote the runner-up sentence too when the ranker rates it at least this share of the best.</summary>
     public double SecondSentenceRatio { get; init; } = 0.6;
+    /// <summary>A longer quoted sentence is cut to its most relevant stretch of about this many characters.</summary>
+    public int MaxQuoteChars { get; init; } = 220;
+    /// <summary>No short answer when the quote holds more candidates of the asked-for type than this.</summary>
+    public int MaxShortCandidates { get; init; } = 3;
+    /// <summary>Decline when the question wants a sum, date, count, duration, percentage or party and the chosen
+    /// sentence holds none (measured on every question set: see README).</summary>
+    public bool RequireTypedAnswer { get; init; } = true;
+    /// <summary>An engine model file (JSON, written by <c>casebot train</c>) instead of the shipped one.</summary>
+    public string? ModelPath { get; init; }
 
     /// <summary>Weight of matched adjacent question-term pairs (bigrams) against single terms.</summary>
     public double DocBigramWeight { get; init; } = 0.2;
@@ -29,10 +40,7 @@ public sealed record EngineSettings
     public float Bm25K1 { get; init; } = 0.6f;
     public float Bm25B { get; init; } = 0.5f;
 
-    /// <summary>Never quote a sentence that holds less than this idf-weighted share of the question's terms.</summary>
-    public double MinCoverage { get; init; } = 0.3;
-
-    /// <summary>Overrides the abstention model's threshold when set (negative: use the model's).</summary>
+    /// <summary>Overrides the decider's threshold when set (negative: use the model's).</summary>
     public double AnswerThreshold { get; init; } = -1;
 
     public static readonly EngineSettings Default = new();

@@ -38,7 +38,7 @@ public sealed record RunLine
         Scores = answer.Docs.Take(10).Select(d => d.Score).ToList(),
         Ms = Math.Round(answer.Milliseconds, 4),
         Confidence = Math.Round(answer.Confidence, 4),
-        Evidence = answer.Evidence?.ToArray().Select(x => Math.Round(x, 3)).ToArray(),
+        Evidence = answer.Evidence?.Values.Select(x => Math.Round(x, 3)).ToArray(),
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

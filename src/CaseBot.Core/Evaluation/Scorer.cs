@@ -14,6 +14,7 @@ public static partial class Scorer
     public static IReadOnlyList<(string Name, double? Value)> Score(IReadOnlyList<GoldQuestion> gold, IReadOnlyDictionary<string, RunLine> run,
         IReadOnlyDictionary<string, string>? corpusTexts = null)
     {
+        int shortShown = 0, shortRight = 0;
         int na = 0, nu = 0, r1 = 0, r5 = 0, answeredA = 0, ahit = 0, chit = 0, correct = 0, abstain = 0, answeredAll = 0, faithful = 0, missing = 0;
         double mrr = 0, em = 0, f1 = 0;
         var ms = new List<double>();
@@ -50,6 +51,8 @@ public static partial class Scorer
                 if (ah && ch) correct++;
                 if (!string.IsNullOrEmpty(r.Short) && q.Answers.Count > 0)
                 {
+                    shortShown++;
+                    if (q.Answers.Max(a => F1(r.Short, a)) >= 0.5) shortRight++;
                     em += q.Answers.Max(a => SquadNorm(r.Short) == SquadNorm(a) ? 1.0 : 0.0);
                     f1 += q.Answers.Max(a => F1(r.Short, a));
                 }
@@ -68,10 +71,33 @@ public static partial class Scorer
             ("answered(answerable)", Per(answeredA, na)), ("answer-hit", Per(ahit, na)), ("cite-hit", Per(chit, na)),
             ("correct", Per(correct, na)), ("abstain(unanswerable)", Per(abstain, nu)),
             ("accuracy", Per(correct + abstain, gold.Count)), ("short-EM", Per(em, na)), ("short-F1", Per(f1, na)),
+            ("short-shown", Per(shortShown, answeredA)), ("short-precision", Per(shortRight, shortShown)),
             ("answer-chars-median", Percentile(lengths, 50)), ("ms-p50", Percentile(ms, 50)), ("ms-p99", Percentile(ms, 99)),
         };
         if (corpusTexts is not null) result.Add(("faithful", Per(faithful, answeredAll)));
         return result;
+    }
+
+    /// <summary>
+    /// Figures per asked-for type (<c>eval --by-type</c>), so the weak kinds of question show: questions, answerable
+    /// ones answered correctly, unanswerable ones declined, short answers shown and right.
+    /// </summary>
+    public static string ByType(IReadOnlyList<GoldQuestion> gold, IReadOnlyDictionary<string, RunLine> run)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine("type            questions  correct      declined     short-shown  short-right");
+        foreach (var group in gold.GroupBy(q => Answering.Questions.AnswerTypes.Of(Answering.Questions.ChatNormalizer.Normalize(q.Question).Text)).OrderBy(g => g.Key))
+        {
+            var m = Score(group.ToList(), run).ToDictionary(x => x.Name, x => x.Value);
+            int answerable = group.Count(q => q.Answerable), unanswerable = group.Count() - answerable;
+            var correct = (int)Math.Round((m["correct"] ?? 0) * answerable);
+            var declined = (int)Math.Round((m["abstain(unanswerable)"] ?? 0) * unanswerable);
+            var answeredA = (int)Math.Round((m["answered(answerable)"] ?? 0) * answerable);
+            var shown = (int)Math.Round((m["short-shown"] ?? 0) * answeredA);
+            var right = (int)Math.Round((m["short-precision"] ?? 0) * shown);
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{group.Key,-15} {group.Count(),9}  {correct,4}/{answerable,-6}  {declined,4}/{unanswerable,-6}  {shown,11}  {right,11}"));
+        }
+        return sb.ToString().TrimEnd();
     }
 
     public static string Format(IReadOnlyList<(string Name, double? Value)> metrics) =>

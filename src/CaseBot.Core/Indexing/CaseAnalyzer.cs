@@ -17,6 +17,10 @@ public sealed class CaseAnalyzer : Analyzer
 {
     internal const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
+    /// <summary>Every alias group is indexed as one shared token starting with this (letters only: it survives the
+    /// stop filter and stems to itself).</summary>
+    public const string AliasPrefix = "zzalias";
+
     private readonly SynonymMap? _aliases;
 
     public CaseAnalyzer(Aliases aliases) => _aliases = BuildAliasMap(aliases);
@@ -79,7 +83,7 @@ public sealed class CaseAnalyzer : Analyzer
         for (var g = 0; g < aliases.Groups.Count; g++)
         {
             // A letters-only token: survives the stop filter and stems to itself.
-            var groupToken = new CharsRef("zzalias" + new string((char)('a' + g % 26), 1 + g / 26));
+            var groupToken = new CharsRef(AliasPrefix + new string((char)('a' + g % 26), 1 + g / 26));
             foreach (var name in aliases.Groups[g])
             {
                 var tokens = words.Words(name);

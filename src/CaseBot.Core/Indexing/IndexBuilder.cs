@@ -17,6 +17,7 @@ public static class IndexBuilder
         var clock = Stopwatch.StartNew();
         System.IO.Directory.CreateDirectory(folder);
         var passages = 0;
+        var sentenceTexts = new List<string>();
         using (var directory = FSDirectory.Open(folder))
         using (var analyzer = new CaseAnalyzer(aliases))
         using (var whitespace = new Lucene.Net.Analysis.Core.WhitespaceAnalyzer(CaseAnalyzer.Version))
@@ -39,7 +40,9 @@ public static class IndexBuilder
                 var docBigrams = new List<string>();
                 foreach (var span in SentenceSplitter.Split(doc.Text))
                 {
-                    var terms = analyzer.Terms(doc.Text.Substring(span.Start, span.Length));
+                    var sentenceText = doc.Text.Substring(span.Start, span.Length);
+                    sentenceTexts.Add(sentenceText);
+                    var terms = analyzer.Terms(sentenceText);
                     var bigrams = L.Bigrams(terms).ToList();
                     docTerms.AddRange(terms);
                     docBigrams.AddRange(bigrams);
@@ -72,6 +75,8 @@ public static class IndexBuilder
             }
             writer.Commit();
         }
+        // Sentence vectors for the semantic features, reusing the previous build's for unchanged sentences.
+        Embeddings.EmbeddingFile.Build(folder, sentenceTexts, cancellationToken);
         // Questions must be analyzed with the aliases the index was built with, so they travel with it.
         var aliasesFile = Path.Combine(corpusPath, Aliases.FileName);
         if (File.Exists(aliasesFile)) File.Copy(aliasesFile, Path.Combine(folder, Aliases.FileName), overwrite: true);

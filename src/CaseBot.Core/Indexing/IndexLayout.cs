@@ -22,7 +22,7 @@ internal static class IndexLayout
         string? previous = null;
         foreach (var term in terms)
         {
-            if (term.StartsWith("zzalias", StringComparison.Ordinal)) continue;
+            if (term.StartsWith(CaseAnalyzer.AliasPrefix, StringComparison.Ordinal)) continue;
             if (previous is not null) yield return previous + BigramJoiner + term;
             previous = term;
         }

@@ -86,7 +86,45 @@ public sealed class SearchIndex : IDisposable
         Documents = documents_;
         Sentences = sentences;
         SentenceCount = sentences.Count;
+        Metadata = documentList.Select(d => DocumentMetadata.Parse(d.Text)).ToArray();
+        var vectors = Embeddings.EmbeddingFile.Read(folder);
+        // An index written without vectors (or cut short) still answers: encode its sentences now.
+        Vectors = vectors is not null && vectors.Length == sentences.Count
+            ? vectors
+            : Embeddings.SentenceEmbedder.Instance.Encode(Enumerable.Range(0, sentences.Count).Select(SentenceText).ToList());
+        _sentenceTerms = new string[]?[sentences.Count];
+        _sentencePrefixes = new HashSet<string>?[sentences.Count];
+        _sentenceSpans = new List<Answering.Candidates.TypedSpan>?[sentences.Count];
+        _vocabulary = new Lazy<Vocabulary>(() => Vocabulary.Of(documentList.Select(d => d.Text)));
     }
+
+    /// <summary>Each sentence's MiniLM vector (unit length), parallel to <see cref="Sentences"/>.</summary>
+    public float[][] Vectors { get; }
+
+    /// <summary>Each document's own metadata (date, byline, kind), parallel to <see cref="Documents"/>.</summary>
+    public IReadOnlyList<DocumentMetadata> Metadata { get; }
+
+    /// <summary>The corpus's surface words with their counts, for spelling suggestions.</summary>
+    public Vocabulary Vocabulary => _vocabulary.Value;
+
+    /// <summary>A sentence's analysed terms, computed once (a benign race may compute it twice).</summary>
+    public string[] SentenceTerms(int sentence) =>
+        _sentenceTerms[sentence] ??= Analyzer.Terms(SentenceText(sentence)).ToArray();
+
+    /// <summary>A sentence's typed candidates (sums, dates, names), recognised once and kept.</summary>
+    public IReadOnlyList<Answering.Candidates.TypedSpan> SentenceSpans(int sentence) =>
+        _sentenceSpans[sentence] ??= Answering.Candidates.TypedSpans.Find(SentenceText(sentence));
+
+    /// <summary>The first five letters of each word of a sentence, lower case: a match that survives stems and typos.</summary>
+    public HashSet<string> SentencePrefixes(int sentence) =>
+        _sentencePrefixes[sentence] ??= new HashSet<string>(
+            System.Text.RegularExpressions.Regex.Matches(SentenceText(sentence), @"[\p{L}\p{N}]+").Select(m => m.Value.ToLowerInvariant()).Where(w => w.Length >= 4).Select(w => w.Length > 5 ? w[..5] : w),
+            StringComparer.Ordinal);
+
+    private readonly HashSet<string>?[] _sentencePrefixes;
+    private readonly string[]?[] _sentenceTerms;
+    private readonly List<Answering.Candidates.TypedSpan>?[] _sentenceSpans;
+    private readonly Lazy<Vocabulary> _vocabulary;
 
     public string Folder { get; }
     public IndexManifest Manifest { get; }

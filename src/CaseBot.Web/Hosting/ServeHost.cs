@@ -1,7 +1,10 @@
 using CaseBot.Core;
+using CaseBot.Core.Conversations;
 using CaseBot.Discord;
+using CaseBot.Insights;
 using CaseBot.Slack;
 using CaseBot.Web.Adapters;
+using CaseBot.Web.Insights;
 using CaseBot.Web.Moderation;
 using CaseBot.Web.Options;
 using CaseBot.Web.WebConsole;
@@ -42,22 +45,28 @@ public static class ServeHost
         var config = builder.Configuration;
         var services = builder.Services;
 
+        // After the defaults (whose IndexWarmup opens the index first) and before the adapters connect.
+        services.AddCaseBotInsights(config); // records every answered question (IAnswerObserver) and vote (IFeedbackSink)
+        services.AddCaseBotConversations(config); // FollowUpResolver: per-thread memory for the question pipeline
         var adapters = new ConfiguredAdapters(
             surfaces.HasFlag(HostSurfaces.Discord) && services.AddDiscordAdapter(config),
             surfaces.HasFlag(HostSurfaces.Slack) && services.AddSlackAdapter(config));
         services.AddSingleton(adapters);
         services.AddHostedService<CorpusWatcher>();
+        services.AddHostedService<IndexFollower>(); // a reindex by any process on the index folder is picked up
 
         configure?.Invoke(builder);
         DecorateEngine(services);
 
         var app = builder.Build();
         app.UseConsoleSecurityHeaders();
+        app.UseRequestErrors(); // after the security headers, so its refusals carry them too
         app.MapDefaultEndpoints();
         if (surfaces.HasFlag(HostSurfaces.Console))
         {
             app.MapConsoleApi();
             app.MapConsolePages();
+            app.MapInsightsEndpoints(); // console votes, the moderator report page and its API
         }
         app.MapAdapterEndpoints();
 

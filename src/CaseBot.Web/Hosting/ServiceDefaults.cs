@@ -62,8 +62,9 @@ public static class ServiceDefaults
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            // The console posts nothing big; platform events are a few KB.
-            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            // The console posts nothing big; platform events are a few KB. Refusals are JSON: see RequestErrors.
+            k.Limits.MaxRequestBodySize = RequestErrors.MaxBodyBytes;
+            k.Limits.MaxRequestLineSize = RequestErrors.KestrelMaxRequestLine;
         });
         // Belt and braces: besides the page inserting text only as text, the JSON itself escapes <, >, &, quotes
         // and non-ASCII, so an API response opened directly can never be read as markup.

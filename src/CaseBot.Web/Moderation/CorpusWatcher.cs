@@ -84,6 +84,12 @@ public sealed class CorpusWatcher(
         _fingerprint ??= bot.Status.CorpusFingerprint;
         var fingerprint = CorpusLoader.Fingerprint(corpus.FullPath);
         if (fingerprint == _fingerprint) return false;
+        if (fingerprint == bot.Status.CorpusFingerprint)
+        {
+            // Already indexed, by another process on the same index folder (picked up by IndexFollower).
+            _fingerprint = fingerprint;
+            return false;
+        }
         log.LogInformation("The corpus folder changed ({Files} files, fingerprint {Old} -> {New}): reindexing.", now.Files, _fingerprint, fingerprint);
         try
         {

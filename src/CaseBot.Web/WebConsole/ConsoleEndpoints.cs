@@ -86,7 +86,7 @@ public static class ConsoleEndpoints
             last.Result.Seconds, last.Result.Message, last.Result.RequestedBy, last.StartedAt, last.FinishedAt);
         var index = Health.TryStatus(bot);
         return new StatusDto(Health.IsReady(bot, adapterList), index?.BuiltAt, index?.CorpusFingerprint,
-            index?.Documents ?? 0, index?.Passages ?? 0, web.ReindexEnabled, lastDto, adapterList);
+            index?.Documents ?? 0, index?.Passages ?? 0, web.ReindexEnabled, lastDto, adapterList, index?.Skipped ?? []);
     }
 
     private static async Task<IResult> Reindex(HttpContext http, ICaseBot bot, IOptions<WebOptions> web, CancellationToken ct)

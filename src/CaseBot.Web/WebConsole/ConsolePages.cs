@@ -42,7 +42,7 @@ public static class ConsolePages
         await next(http);
     });
 
-    private static IResult Serve(string name)
+    internal static IResult Serve(string name)
     {
         var (bytes, type) = Assets[name];
         return Results.Bytes(bytes, type);

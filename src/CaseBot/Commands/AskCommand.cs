@@ -11,7 +11,7 @@ internal static class AskCommand
 {
     public static Command Create(BotProfileOptions profile)
     {
-        var question = new Argument<string[]>("question") { Description = "The question (quote it, or give it as several words)", Arity = ArgumentArity.ZeroOrMore };
+        var question = new Argument<string[]>("question") { Description = "The question (quote it, or give it as several words; - reads it from standard input)", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<bool>("--json") { Description = "Print the answer as one JSON run line" };
         var corpus = CommonOptions.Corpus();
         var index = CommonOptions.Index();
@@ -19,9 +19,11 @@ internal static class AskCommand
         command.SetAction(parse =>
         {
             var text = string.Join(' ', parse.GetValue(question) ?? []);
+            // `casebot ask -` reads the question from standard input (a pipe, a file, a here-document).
+            if (text == "-") text = ReadQuestion(Console.In);
             if (string.IsNullOrWhiteSpace(text))
             {
-                Console.Error.WriteLine("usage: casebot ask \"QUESTION\" [--json]\n" + profile.UsageText);
+                Console.Error.WriteLine("usage: casebot ask \"QUESTION\" [--json]   (or: casebot ask - < question.txt)\n" + profile.UsageText);
                 return 2;
             }
             using var bot = CommonOptions.Open(CommonOptions.Resolve(parse.GetValue(corpus)!, parse.GetValue(index)));
@@ -44,5 +46,13 @@ internal static class AskCommand
         var sources = answer.Citations.DistinctBy(c => c.DocId).Select(c => $"  [{c.DocId}] {c.Title}");
         var shortLine = answer.Short is { Length: > 0 } s ? $"\nIn short: {s}" : "";
         return $"{answer.Text}{shortLine}\nSources:\n{string.Join("\n", sources)}";
+    }
+
+    /// <summary>The question from standard input: every line joined by spaces, at most 100,000 characters read.</summary>
+    internal static string ReadQuestion(TextReader input)
+    {
+        var buffer = new char[100_000];
+        var read = input.ReadBlock(buffer, 0, buffer.Length);
+        return string.Join(' ', new string(buffer, 0, read).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }

@@ -22,7 +22,9 @@ public static class CliApp
         root.Subcommands.Add(ReindexCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
-        root.Subcommands.Add(TuneAbstentionCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(PurgeCommand.Create());
         // serve handles SIGTERM itself (finish questions in flight, close sockets); System.CommandLine's own
         // 2-second termination timeout would cut that short.
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -54,14 +54,14 @@ internal static class CommonOptions
         }
     }
 
-    /// <summary>Opens the engine, turning corpus problems into one clear line and exit code 2.</summary>
+    /// <summary>Opens the engine, turning corpus and index-folder problems into one clear line and exit code 2.</summary>
     public static CaseBotService? Open(CaseBotOptions options, Core.Answering.EngineSettings? settings = null)
     {
         try
         {
             return CaseBotService.Open(options, settings, progress: ConsoleProgress());
         }
-        catch (CorpusException e)
+        catch (Exception e) when (e is CorpusException or Core.Indexing.IndexFolderException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return null;

@@ -14,7 +14,8 @@ internal static class EvalCommand
         var questions = new Option<string>("--questions") { Description = "Gold questions (JSONL, score.py format)", Required = true };
         var output = new Option<string>("--out") { Description = "Run file to write (JSONL)", Required = true };
         var set = new Option<string[]>("--set") { Description = "Engine setting override name=value (tuning runs)", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("eval", "Answer a gold question file and score the run.") { corpus, index, questions, output, set };
+        var byType = new Option<bool>("--by-type") { Description = "Also print the figures per asked-for type of question" };
+        var command = new Command("eval", "Answer a gold question file and score the run.") { corpus, index, questions, output, set, byType };
         command.SetAction(parse =>
         {
             List<GoldQuestion> gold;
@@ -45,6 +46,7 @@ internal static class EvalCommand
                 }
             }
             Console.WriteLine(Scorer.Format(Scorer.Score(gold, run, Scorer.CorpusTexts(options.CorpusPath))));
+            if (parse.GetValue(byType)) Console.WriteLine(Scorer.ByType(gold, run));
             return 0;
         });
         return command;

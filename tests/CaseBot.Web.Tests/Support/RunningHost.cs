@@ -39,6 +39,7 @@ internal sealed class RunningHost : IAsyncDisposable
             "--Web:Urls=http://127.0.0.1:0",
             $"--CaseBot:CorpusPath={corpus}",
             $"--CaseBot:IndexPath={Path.Combine(scratch, "index")}",
+            $"--Insights:DataPath={Path.Combine(scratch, "data")}",
             "--Moderation:WatchCorpus=false",
             "--Moderation:QuestionsPerUser=1000",
             "--Logging:LogLevel:Default=Warning",

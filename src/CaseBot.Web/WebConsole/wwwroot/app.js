@@ -112,6 +112,7 @@ async function loadStatus() {
     ["Passages", String(s.passages)],
     ["Chat adapters", s.adapters.length ? s.adapters.map((a) => `${a.platform}: ${a.connected ? "connected" : "not connected"}`).join(", ") : "none configured (web console only)"],
   ];
+  if (s.skipped && s.skipped.length) rows.push(["Skipped files", s.skipped.join(" ")]);
   if (s.lastReindex) {
     const r = s.lastReindex;
     rows.push(["Last reindex", `${r.succeeded ? "succeeded" : "failed"} — by ${r.requestedBy}${r.finishedAt ? " at " + new Date(r.finishedAt).toLocaleString() : ""}: ${r.message}`]);

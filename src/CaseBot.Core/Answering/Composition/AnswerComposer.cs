@@ -1,0 +1,128 @@
+using CaseBot.Core.Answering.Candidates;
+using CaseBot.Core.Answering.Features;
+using CaseBot.Core.Answering.Questions;
+using CaseBot.Core.Indexing;
+
+namespace CaseBot.Core.Answering.Composition;
+
+/// <summary>
+/// Third stage: turns the ranked sentences into what CaseBot says: verbatim quotes with their document id and date,
+/// and a short answer only when the question asks for a concrete type and a whole candidate of that type stands in
+/// the quoted sentence. Reasons, manners, yes/no and descriptions get the quote without a headline.
+/// </summary>
+public sealed partial class AnswerComposer(SearchIndex index, EngineSettings settings)
+{
+    [System.Text.RegularExpressions.GeneratedRegex(@",|;|\s(?:and|or|but|while)\s|\s[–—-]\s")]
+    private static partial System.Text.RegularExpressions.Regex Boundaries();
+
+    public Citation Cite(int sentence, QuestionContext? q = null, string? keep = null)
+    {
+        var doc = index.Sentences[sentence].Doc;
+        var info = index.Documents[doc];
+        var quote = Quote(index.SentenceText(sentence));
+        if (q is not null) quote = Trim(quote, q, keep, settings.MaxQuoteChars);
+        return new Citation(info.Id, info.Title, quote) { Dated = index.Metadata[doc].Label };
+    }
+
+    /// <summary>
+    /// A sentence longer than <paramref name="max"/> characters is cut to the stretch that holds the most question
+    /// words (and the short answer, when there is one), at word boundaries, with "…" where it was cut. Each piece is
+    /// still a verbatim slice of the document.
+    /// </summary>
+    internal static string Trim(string quote, QuestionContext q, string? keep, int max)
+    {
+        if (quote.Length <= max) return quote;
+        var words = QuestionContext.WordPattern().Matches(quote);
+        var keepAt = keep is null ? -1 : quote.IndexOf(keep, StringComparison.Ordinal);
+        var best = (Start: 0, End: 0, Score: -1.0);
+        for (var i = 0; i < words.Count; i++)
+        {
+            var start = words[i].Index;
+            double score = 0;
+            var end = start;
+            for (var j = i; j < words.Count && words[j].Index + words[j].Length - start <= max; j++)
+            {
+                var w = words[j].Value.ToLowerInvariant();
+                if (w.Length >= 4 && q.Prefixes.Contains(w.Length > 5 ? w[..5] : w)) score += 1;
+                end = words[j].Index + words[j].Length;
+            }
+            if (keepAt >= 0 && keepAt >= start && keepAt + keep!.Length <= end) score += 100;
+            if (score > best.Score) best = (start, end, score);
+        }
+        if (best.Start == 0 && best.End >= quote.Length - 1) return quote;
+        var end2 = best.End;
+        // Keep closing punctuation and quotes that belong to the last word.
+        while (end2 < quote.Length && quote[end2] is '.' or '"' or '”' or '’' or ')' or '!' or '?') end2++;
+        return (best.Start > 0 ? "… " : "") + quote[best.Start..end2] + (end2 < quote.Length ? " …" : "");
+    }
+
+    /// <summary>The sentences to quote: the best, and the runner-up when the ranker rates it close.</summary>
+    public List<int> Choose(IReadOnlyList<(int Sentence, double Score)> ranked)
+    {
+        var chosen = new List<int> { ranked[0].Sentence };
+        if (ranked.Count > 1 && ranked[1].Score >= settings.SecondSentenceRatio * ranked[0].Score) chosen.Add(ranked[1].Sentence);
+        return chosen;
+    }
+
+    public static string Render(IEnumerable<Citation> citations) =>
+        string.Join("\n", citations.Select(c => c.Dated is null ? $"[{c.DocId}] {c.Quote}" : $"[{c.DocId}] ({c.Dated}) {c.Quote}"));
+
+    /// <summary>
+    /// A whole typed candidate from the quoted sentence, or null. Candidates the question already names are skipped;
+    /// a question that names a currency ("in dollars") takes a sum in that currency; of several, the one nearest the
+    /// words the question and sentence share.
+    /// </summary>
+    public string? ShortAnswer(QuestionContext q, int sentence)
+    {
+        if (!AnswerTypes.IsConcrete(q.Type)) return null;
+        var text = index.SentenceText(sentence);
+        var quote = Quote(text);
+        var spans = index.SentenceSpans(sentence)
+            .Where(s => TypedSpans.Answers(q.Type, s.Type) && s.Start + s.Length <= quote.Length + (text.Length - text.TrimStart().Length) && !EvidenceExtractor.Echoes(q, s.Text))
+            .ToList();
+        if (q.Type is AnswerType.Person or AnswerType.Organisation or AnswerType.Place or AnswerType.Party)
+            spans = spans.Where(s => s.Type == q.Type).ToList(); // a name of another kind is too often the wrong name
+        else if (q.Type != AnswerType.Count)
+        {
+            // Prefer the exact kind asked for: a date over a year for "when".
+            var exact = spans.Where(s => s.Type == q.Type).ToList();
+            if (exact.Count > 0) spans = exact;
+        }
+        if (q.Currency != '\0' && q.Type == AnswerType.Money) spans = spans.Where(s => s.Currency == q.Currency).ToList();
+        // "£50 million ($67 million)": one sum in two currencies; unless a currency was asked for, the first is the answer.
+        spans = spans.Where(s => !(s.Type == AnswerType.Money && s.Start > 0 && text[..s.Start].TrimEnd().EndsWith('(')
+            && spans.Any(o => o.Type == AnswerType.Money && o.Start < s.Start && s.Start - (o.Start + o.Length) <= 3))).ToList();
+        if (spans.Count == 0) return null;
+        if (spans.Count > settings.MaxShortCandidates) return null;
+        if (q.Type == AnswerType.Person) spans = spans.Where(s => !LooksLikeCommonWords(s.Text)).ToList();
+        if (q.Type == AnswerType.Organisation) spans = spans.Where(s => s.Text.Contains(' ')).ToList(); // a lone acronym is too often not the one asked for
+        if (spans.Count == 1) return spans[0].Text;
+        if (spans.Count == 0) return null;
+        // Anchors: the sentence's words that echo the question's rarer words (a subject named everywhere anchors nothing).
+        var maxIdf = q.Idf.Length > 0 ? q.Idf.Max() : 0;
+        var anchors = QuestionContext.WordPattern().Matches(text)
+            .Where(m => m.Value.Length >= 3 && q.Prefixes.Contains(m.Value.Length > 5 ? m.Value[..5].ToLowerInvariant() : m.Value.ToLowerInvariant())
+                        && index.Analyzer.Terms(m.Value) is [var term, ..] && index.SentenceIdf(term) >= 0.5 * maxIdf)
+            .Select(m => (Start: m.Index, End: m.Index + m.Length)).ToList();
+        if (anchors.Count == 0) return null;
+        // Characters between span and anchor, plus a clause's worth for each list or clause boundary crossed: in
+        // "£330 million with NHS England and £240 million with …" England belongs to the first sum, not the second.
+        double Gap(int from, int to) => to <= from ? 0 : (to - from) + 40 * Boundaries().Matches(text, from).Count(b => b.Index < to);
+        double Distance(TypedSpan s) => anchors.Min(a => a.Start >= s.Start + s.Length ? Gap(s.Start + s.Length, a.Start) : s.Start >= a.End ? Gap(a.End, s.Start) : 0);
+        var ordered = spans.OrderBy(Distance).ToList();
+        // Two candidates about as near: too close to call, so no headline.
+        return Distance(ordered[0]) <= 0.5 * Distance(ordered[1]) ? ordered[0].Text : null;
+    }
+
+    /// <summary>"Artificial Intelligence" is capitalised but not a person: its words occur in lower case in the corpus.</summary>
+    private bool LooksLikeCommonWords(string span) =>
+        QuestionContext.WordPattern().Matches(span).Any(w => index.Vocabulary.LowerCaseCount(w.Value) > 0);
+
+    /// <summary>Trims what footnote removal can leave behind (<c>million,.</c>) without leaving the document's words.</summary>
+    internal static string Quote(string sentence)
+    {
+        var s = sentence.Trim();
+        if (s.EndsWith(",.", StringComparison.Ordinal)) s = s[..^2];
+        return s.TrimEnd(',', ';', ' ');
+    }
+}

@@ -1,0 +1,193 @@
+using CaseBot.Core.Answering.Candidates;
+using CaseBot.Core.Answering.Questions;
+using CaseBot.Core.Answering.Resources;
+using CaseBot.Core.Answering.Retrieval;
+using CaseBot.Core.Indexing;
+using L = CaseBot.Core.Indexing.IndexLayout;
+
+namespace CaseBot.Core.Answering.Features;
+
+/// <summary>
+/// Second stage: measures how well each candidate sentence (with its neighbours and its document) answers the
+/// question, as the named <see cref="Feature"/>s the ranker and the decider read.
+/// </summary>
+public sealed class EvidenceExtractor
+{
+    private static readonly string[] NegatingPrefixes = ["un", "in", "im", "dis", "non", "ir", "il"];
+
+    private readonly SearchIndex _index;
+    private readonly HashSet<string> _numberTerms;
+    private readonly Dictionary<string, List<string>> _opposites = new(StringComparer.Ordinal);
+    private readonly HashSet<string>[] _docHints;
+
+    public EvidenceExtractor(SearchIndex index)
+    {
+        _index = index;
+        _numberTerms = new HashSet<string>(WordLists.Words("number-words.txt").SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
+        foreach (var line in WordLists.Lines("antonyms.txt"))
+        {
+            var pair = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (pair.Length != 2) continue;
+            var a = index.Analyzer.Terms(pair[0]);
+            var b = index.Analyzer.Terms(pair[1]);
+            if (a.Count != 1 || b.Count != 1 || a[0] == b[0]) continue;
+            AddOpposite(a[0], b[0]);
+            AddOpposite(b[0], a[0]);
+        }
+        _docHints = index.Metadata.Select(m => new HashSet<string>(m.HintWords(), StringComparer.OrdinalIgnoreCase)).ToArray();
+    }
+
+    /// <summary>Features of every candidate, in the candidates' order.</summary>
+    public List<FeatureVector> Extract(QuestionContext q, Retrieval.Retrieval r)
+    {
+        var maxBm25 = r.Candidates.Count > 0 ? r.Candidates[0].Bm25 : 1;
+        var maxIdf = Math.Log(1 + (_index.SentenceCount + 0.5) / 0.5);
+        double unknown = 0;
+        var rare = Rarest(q);
+        for (var i = 0; i < q.Terms.Count; i++) if (_index.SentenceDocFreq(q.Terms[i]) == 0) unknown += q.Idf[i];
+        var result = new List<FeatureVector>(r.Candidates.Count);
+        var cosines = r.Candidates.Select(c => SentenceCos(q, c.Sentence)).ToArray();
+        var bestCos = cosines.Length > 0 ? cosines.Max() : 0;
+        var cosOrder = cosines.Select((v, i) => (v, i)).OrderByDescending(p => p.v).ThenBy(p => p.i).Select(p => p.i).ToArray();
+        var cosRank = new int[cosines.Length];
+        for (var k = 0; k < cosOrder.Length; k++) cosRank[cosOrder[k]] = k;
+        var ci = -1;
+        foreach (var c in r.Candidates)
+        {
+            ci++;
+            var f = new FeatureVector();
+            var sentence = _index.Sentences[c.Sentence];
+            var terms = _index.SentenceTerms(c.Sentence);
+            var sentenceSet = new HashSet<string>(terms, StringComparer.Ordinal);
+            var window = new HashSet<string>(sentenceSet, StringComparer.Ordinal);
+            var windowBigrams = new HashSet<string>(L.Bigrams(terms), StringComparer.Ordinal);
+            var siblings = _index.SentencesOfDocument[sentence.Doc];
+            var concrete = AnswerTypes.IsConcrete(q.Type);
+            var typedNearby = false;
+            foreach (var n in new[] { sentence.Ordinal - 1, sentence.Ordinal + 1 })
+            {
+                if (n < 0 || n >= siblings.Count) continue;
+                if (concrete && !typedNearby) typedNearby = _index.SentenceSpans(siblings[n]).Any(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s.Text));
+                var nt = _index.SentenceTerms(siblings[n]);
+                window.UnionWith(nt);
+                windowBigrams.UnionWith(L.Bigrams(nt));
+            }
+
+            double found = 0, inWindow = 0, maxMissing = 0;
+            bool contrast = false, numberMissing = false;
+            for (var i = 0; i < q.Terms.Count; i++)
+            {
+                var term = q.Terms[i];
+                if (sentenceSet.Contains(term)) found += q.Idf[i];
+                if (window.Contains(term)) inWindow += q.Idf[i];
+                else
+                {
+                    maxMissing = Math.Max(maxMissing, q.Idf[i] / maxIdf);
+                    if (!contrast) contrast = OppositeIn(term, window);
+                    if (!numberMissing) numberMissing = IsNumber(term);
+                }
+            }
+            var prefixes = _index.SentencePrefixes(c.Sentence);
+            var text = _index.SentenceText(c.Sentence);
+            var spans = _index.SentenceSpans(c.Sentence);
+            var typed = concrete ? spans.Count(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s.Text)) : 0;
+
+            f[Feature.Bm25Relative] = c.Bm25 / maxBm25;
+            f[Feature.Bm25PerIdf] = c.Bm25 / q.TotalIdf;
+            f[Feature.Bm25Rank] = 1.0 / (1 + c.Bm25Rank);
+            f[Feature.Coverage] = found / q.TotalIdf;
+            f[Feature.WindowCoverage] = inWindow / q.TotalIdf;
+            f[Feature.PrefixCoverage] = q.Prefixes.Count == 0 ? 0 : q.Prefixes.Count(prefixes.Contains) / (double)q.Prefixes.Count;
+            f[Feature.BigramCoverage] = q.Bigrams.Count == 0 ? 1 : q.Bigrams.Count(windowBigrams.Contains) / (double)q.Bigrams.Count;
+            f[Feature.DocRelative] = c.DocRelative;
+            f[Feature.DocRank] = 1.0 / (1 + c.DocRank);
+            f[Feature.TopDoc] = sentence.Doc == r.TopDoc ? 1 : 0;
+            f[Feature.TypedFound] = typed > 0 ? 1 : 0;
+            f[Feature.TypedCount] = Math.Min(typed, 3) / 3.0;
+            f[Feature.Kind] = (int)q.Type;
+            f[Feature.Length] = Math.Min(terms.Length, 60) / 60.0;
+            f[Feature.Position] = siblings.Count <= 1 ? 0 : sentence.Ordinal / (double)(siblings.Count - 1);
+            f[Feature.Heading] = sentence.IsHeading ? 1 : 0;
+            f[Feature.NameCoverage] = NameCoverage(q, window);
+            f[Feature.RareCoverage] = rare.Count == 0 ? 1 : rare.Count(sentenceSet.Contains) / (double)rare.Count;
+            f[Feature.RareWindow] = rare.Count == 0 ? 1 : rare.Count(window.Contains) / (double)rare.Count;
+            f[Feature.NegationMismatch] = q.Negates != QuestionContext.NegationWords().IsMatch(text) ? 1 : 0;
+            f[Feature.Contrast] = contrast ? 1 : 0;
+            f[Feature.NumberMismatch] = numberMissing && window.Any(IsNumber) ? 1 : 0;
+            f[Feature.UnknownShare] = unknown / q.TotalIdf;
+            f[Feature.QueryTerms] = Math.Min(q.Terms.Count, 10) / 10.0;
+            f[Feature.OrderAgreement] = OrderAgreement(q.Terms, terms);
+            f[Feature.MetaMatch] = q.Hints.Count > 0 && q.Hints.Any(_docHints[sentence.Doc].Contains) ? 1 : 0;
+            f[Feature.MaxMissing] = maxMissing;
+            f[Feature.CurrencyMatch] = q.Currency != '\0' && spans.Any(s => s.Type == AnswerType.Money && s.Currency == q.Currency) ? 1 : 0;
+            f[Feature.TypedInWindow] = typed > 0 || typedNearby ? 1 : 0;
+            f[Feature.Concrete] = concrete ? 1 : 0;
+            f[Feature.Semantic] = cosines[ci];
+            var windowCos = cosines[ci];
+            foreach (var n in new[] { sentence.Ordinal - 1, sentence.Ordinal + 1 })
+                if (n >= 0 && n < siblings.Count) windowCos = Math.Max(windowCos, SentenceCos(q, siblings[n]));
+            f[Feature.SemanticWindow] = windowCos;
+            f[Feature.SemanticRank] = 1.0 / (1 + cosRank[ci]);
+            f[Feature.SemanticGap] = bestCos - cosines[ci];
+            f[Feature.CorpusScale] = Math.Round(Math.Log10(Math.Max(10, _index.SentenceCount)) / 5, 2);
+            result.Add(f);
+        }
+        return result;
+    }
+
+    private double SentenceCos(QuestionContext q, int sentence) =>
+        Math.Round(Indexing.Embeddings.SentenceEmbedder.Cosine(q.Vector, _index.Vectors[sentence]), 4);
+
+    /// <summary>A span whose every word the question already says is no answer to it ("Palantir" for "who is Palantir").</summary>
+    public static bool Echoes(QuestionContext q, string span)
+    {
+        var words = QuestionContext.WordPattern().Matches(span);
+        return words.Count > 0 && words.All(w => q.SurfaceWords.Contains(w.Value));
+    }
+
+    private static List<string> Rarest(QuestionContext q) =>
+        q.Terms.Select((t, i) => (t, q.Idf[i])).OrderByDescending(p => p.Item2).Take(2).Select(p => p.t).ToList();
+
+    private static double NameCoverage(QuestionContext q, HashSet<string> window)
+    {
+        if (q.Names.Count == 0) return 1;
+        double found = 0;
+        foreach (var name in q.Names)
+            found += name.Any(t => t.StartsWith(CaseAnalyzer.AliasPrefix, StringComparison.Ordinal) && window.Contains(t)) ? 1 : name.Count(window.Contains) / (double)name.Count;
+        return found / q.Names.Count;
+    }
+
+    private static double OrderAgreement(List<string> question, string[] sentence)
+    {
+        int concordant = 0, pairs = 0;
+        var positions = new List<int>();
+        foreach (var term in question)
+        {
+            var at = Array.IndexOf(sentence, term);
+            if (at < 0) continue;
+            foreach (var before in positions) { pairs++; if (before < at) concordant++; }
+            positions.Add(at);
+        }
+        return pairs == 0 ? 1.0 : concordant / (double)pairs;
+    }
+
+    private void AddOpposite(string term, string opposite)
+    {
+        if (!_opposites.TryGetValue(term, out var list)) _opposites[term] = list = [];
+        if (!list.Contains(opposite)) list.Add(opposite);
+    }
+
+    /// <summary>A question term the window lacks while holding its opposite: an antonym, or the word with or without a negating prefix.</summary>
+    private bool OppositeIn(string term, HashSet<string> window)
+    {
+        if (_opposites.TryGetValue(term, out var list) && list.Exists(window.Contains)) return true;
+        foreach (var prefix in NegatingPrefixes)
+        {
+            if (term.Length >= prefix.Length + 4 && term.StartsWith(prefix, StringComparison.Ordinal) && window.Contains(term[prefix.Length..])) return true;
+            if (term.Length >= 4 && window.Contains(prefix + term)) return true;
+        }
+        return false;
+    }
+
+    private bool IsNumber(string term) => char.IsDigit(term[0]) || _numberTerms.Contains(term);
+}

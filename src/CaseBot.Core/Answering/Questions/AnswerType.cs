@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+
+namespace CaseBot.Core.Answering.Questions;
+
+/// <summary>What a question asks for. The concrete kinds (a name, a sum, a date) can carry a short answer; reasons,
+/// manners, yes/no and descriptions are answered by the quote alone.</summary>
+public enum AnswerType
+{
+    Description, Person, Organisation, Party, Role, Place, Money, Count, Percent, Date, Weekday, Year, Duration, Reason, Manner, YesNo,
+}
+
+public static partial class AnswerTypes
+{
+    /// <summary>Kinds whose answer is a whole span a recogniser can find: only these get a bold short answer.</summary>
+    public static bool IsConcrete(AnswerType t) => t is AnswerType.Person or AnswerType.Organisation or AnswerType.Party or AnswerType.Place
+        or AnswerType.Money or AnswerType.Count or AnswerType.Percent or AnswerType.Date or AnswerType.Weekday or AnswerType.Year or AnswerType.Duration;
+
+    /// <summary>Kinds whose candidates the recognisers find reliably (numbers, dates, parties): a sentence without one
+    /// cannot answer.</summary>
+    public static bool IsStrict(AnswerType t) => t is AnswerType.Money or AnswerType.Count or AnswerType.Percent or AnswerType.Date
+        or AnswerType.Weekday or AnswerType.Year or AnswerType.Duration or AnswerType.Party;
+
+    private const RegexOptions O = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+
+    [GeneratedRegex(@"^(?:so\s+|and\s+|but\s+)?(is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|shall|may|might|must)\b", O)]
+    private static partial Regex YesNoStart();
+
+    [GeneratedRegex(@"\b(what|which|who|whom|whose|when|where|why|how)\b", O)]
+    private static partial Regex WhWord();
+
+    [GeneratedRegex(@"\b(why|how come|what (?:was|is|were|are) the (?:reason|reasons|rationale|grounds|motive)|for what reason|on what grounds)\b", O)]
+    private static partial Regex ReasonWords();
+
+    [GeneratedRegex(@"\b(in|into) (dollars|pounds|euros|sterling|usd|gbp|eur)\b|\bhow much\b(?!\s+(?:faster|slower|more|less|longer|shorter|bigger|smaller|better|worse|time|data)\b)(?=.*\b(cost|costs|worth|spen[dt]|spending|price|paid|pay|paying|budget|valued|value|fund|funding|money|earmark|contract|deal|fine|salary|revenue|profit|raise|raised|sum|charge|business|contracts)\b)|\bwhat (?:was|is|were) the (?:cost|price|value|budget|fee|fine|sum)\b", O)]
+    private static partial Regex MoneyWords();
+
+    [GeneratedRegex(@"\b(what (?:percentage|percent|proportion|share|fraction)|how many percent|what per ?cent)\b", O)]
+    private static partial Regex PercentWords();
+
+    [GeneratedRegex(@"\b(how long|for how long|over what (?:time ?frame|period|span)|what (?:time ?frame|period of time|duration)|how many (?:years|months|weeks|days|hours|minutes|decades|centuries))\b", O)]
+    private static partial Regex DurationWords();
+
+    [GeneratedRegex(@"\b(how many|what (?:number|amount|quantity)|how much(?!\s+(?:more|less|\w+er)\b))\b", O)]
+    private static partial Regex CountWords();
+
+    [GeneratedRegex(@"\b(what|which|in what|in which) year\b", O)]
+    private static partial Regex YearWords();
+
+    [GeneratedRegex(@"\b(what|which|on what|on which) day(?: of the week)?\b", O)]
+    private static partial Regex WeekdayWords();
+
+    [GeneratedRegex(@"\b(when|what (?:date|month|time|century|decade)|which (?:date|month|century|decade)|on what date|since when|until when)\b", O)]
+    private static partial Regex DateWords();
+
+    [GeneratedRegex(@"\b(which|what) (?:political )?party\b", O)]
+    private static partial Regex PartyWords();
+
+    [GeneratedRegex(@"\b(what|which) (?:role|job|title|position|post|rank|office)\b|^\s*(?:and\s+)?who (?:is|was|'s) (?!the\b|a\b|an\b)(?=[\p{L}])", O)]
+    private static partial Regex RoleWords();
+
+    [GeneratedRegex(@"\b(which|what) (?:\w+ )?(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|body|bodies|group|groups|newspaper|paper|outlet|department|ministry|force|forces|institution|university|team|club|band|corporation|bank|party|government|authority|vendor|vendors|supplier|suppliers|business|businesses)\b(?!-|\s+[\w]+-[\w])", O)]
+    private static partial Regex OrganisationWords();
+
+    [GeneratedRegex(@"\b(who|whom|whose|which (?:person|man|woman|people|official|officer|executive|politician|minister|mp|leader|founder|author|writer|king|queen|president))\b", O)]
+    private static partial Regex PersonWords();
+
+    [GeneratedRegex(@"\b(where|what (?:country|city|place|region|state|town|continent|county|borough|location|area)|which (?:country|city|place|region|state|town|continent|county|borough|location|area))\b", O)]
+    private static partial Regex PlaceWords();
+
+    [GeneratedRegex(@"\bhow (?:do|does|did|is|was|are|were|can|could|would|will|should|has|have|had)\b|\bin what (?:way|manner)\b|\bby what means\b", O)]
+    private static partial Regex MannerWords();
+
+    /// <summary>"When the mayor stepped in, what did he say …": a leading clause, then the real question.</summary>
+    [GeneratedRegex(@"^(?:when|if|as|after|before|while|since|apart from|besides|other than)\b[^,?]{3,80},\s*(?=(?:so\s+|and\s+)?(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do|can|could)\b)", O)]
+    private static partial Regex LeadingClause();
+
+    /// <summary>The asked-for type of a normalised question.</summary>
+    public static AnswerType Of(string question)
+    {
+        var q = LeadingClause().Replace(question.Trim(), "");
+        if (YesNoStart().IsMatch(q) && !WhWord().IsMatch(q[..Math.Min(q.Length, 40)]))
+            return AnswerType.YesNo;
+        if (PartyWords().IsMatch(q)) return AnswerType.Party;
+        if (PercentWords().IsMatch(q)) return AnswerType.Percent;
+        if (DurationWords().IsMatch(q)) return AnswerType.Duration;
+        if (MoneyWords().IsMatch(q)) return AnswerType.Money;
+        if (CountWords().IsMatch(q)) return AnswerType.Count;
+        if (YearWords().IsMatch(q)) return AnswerType.Year;
+        if (WeekdayWords().IsMatch(q)) return AnswerType.Weekday;
+        if (DateWords().IsMatch(q)) return AnswerType.Date;
+        if (ReasonWords().IsMatch(q)) return AnswerType.Reason;
+        if (RoleWords().IsMatch(q)) return AnswerType.Role;
+        if (OrganisationWords().IsMatch(q)) return AnswerType.Organisation;
+        if (PersonWords().IsMatch(q)) return AnswerType.Person;
+        if (PlaceWords().IsMatch(q)) return AnswerType.Place;
+        if (MannerWords().IsMatch(q)) return AnswerType.Manner;
+        return AnswerType.Description;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using CaseBot.Core.Indexing;
+
+namespace CaseBot.Core.Answering.Questions;
+
+/// <summary>Everything the engine reads from a question once: its normalised text, query terms with their idf,
+/// the asked-for type, names, the currency it asks in and the article it points at.</summary>
+public sealed partial class QuestionContext
+{
+    public required string Original { get; init; }
+    public required string Text { get; init; }
+    public required List<string> Terms { get; init; }
+    public required double[] Idf { get; init; }
+    public required double TotalIdf { get; init; }
+    public required List<string> Bigrams { get; init; }
+    public required AnswerType Type { get; init; }
+    /// <summary>Analysed terms of each capitalised name and number in the question.</summary>
+    public required List<List<string>> Names { get; init; }
+    /// <summary>First five letters of each content word, lower case.</summary>
+    public required List<string> Prefixes { get; init; }
+    public required HashSet<string> SurfaceWords { get; init; }
+    public required bool Negates { get; init; }
+    /// <summary>'£', '$', '€' when the question asks for a sum in that currency, else '\0'.</summary>
+    public required char Currency { get; init; }
+    /// <summary>Words that may point at an article's metadata (a month, a year, "explainer").</summary>
+    public required List<string> Hints { get; init; }
+    /// <summary>The question's MiniLM vector (unit length).</summary>
+    public required float[] Vector { get; init; }
+    /// <summary>Question words replaced by spelling suggestions, for explanations.</summary>
+    public required List<(string From, string To)> Corrections { get; init; }
+
+    [GeneratedRegex(@"\b(not|never|no|none|nobody|nothing|neither|nor|without)\b|n't\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    public static partial Regex NegationWords();
+
+    [GeneratedRegex(@"\b\p{Lu}[\p{L}\p{M}'’\-]+(?:\s+\p{Lu}[\p{L}\p{M}'’\-]+)*|\b\d[\d,.]*", RegexOptions.CultureInvariant)]
+    public static partial Regex NameWords();
+
+    [GeneratedRegex(@"[\p{L}\p{N}][\p{L}\p{N}'’\-]*", RegexOptions.CultureInvariant)]
+    public static partial Regex WordPattern();
+
+    [GeneratedRegex(@"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:19|20)\d{2})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    public static partial Regex CalendarWords();
+
+    /// <summary>Currency words ("in dollars", "how many pounds"); a symbol in the question names the sum it already
+    /// knows ("the £50m contract"), not the one it wants.</summary>
+    [GeneratedRegex(@"\b(?:(?<dollar>dollars?|usd|us\$)|(?<pound>pounds?|sterling|gbp)|(?<euro>euros?|eur))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    public static partial Regex CurrencyWords();
+
+    public static char CurrencyOf(string text)
+    {
+        var m = CurrencyWords().Match(text);
+        return !m.Success ? '\0' : m.Groups["dollar"].Success ? '$' : m.Groups["pound"].Success ? '£' : '€';
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CaseBot.Core.Answering.Resources;
+using CaseBot.Core.Indexing;
+using L = CaseBot.Core.Indexing.IndexLayout;
+
+namespace CaseBot.Core.Answering.Questions;
+
+/// <summary>
+/// Reads a question against one index: chat normalisation, spelling suggestions from the corpus vocabulary, the
+/// index's own analysis (stems, stop words, aliases) minus the words that only shape a question, and the asked-for type.
+/// </summary>
+public sealed class QuestionReader
+{
+    public const int MaxQuestionChars = 1000;
+    private const int MaxTerms = 48;
+    private const int MaxEncodedChars = 400;
+
+    private static readonly string[] QuestionWordList = WordLists.Words("question-words.txt").ToArray();
+    private static readonly HashSet<string> ShapeWords = new(QuestionWordList, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> EnglishStops = new(Lucene.Net.Analysis.Core.StopAnalyzer.ENGLISH_STOP_WORDS_SET.Select(o => o.ToString()!), StringComparer.OrdinalIgnoreCase);
+
+    private readonly SearchIndex _index;
+    private readonly HashSet<string> _questionStops;
+
+    public QuestionReader(SearchIndex index)
+    {
+        _index = index;
+        _questionStops = new HashSet<string>(QuestionWordList.SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
+    }
+
+    public QuestionContext? Read(string cleaned)
+    {
+        var normalized = ChatNormalizer.Normalize(cleaned);
+        var (text, corrections) = Correct(normalized.Text);
+        var terms = _index.Analyzer.Terms(text).Where(t => !_questionStops.Contains(t)).Distinct().Take(MaxTerms).ToList();
+        if (terms.Count == 0) return null;
+        var idf = terms.Select(_index.SentenceIdf).ToArray();
+        var names = new List<List<string>>();
+        foreach (Match name in QuestionContext.NameWords().Matches(text))
+        {
+            if (name.Index == 0) continue; // the first word is capitalised anyway
+            var nameTerms = _index.Analyzer.Terms(name.Value);
+            if (nameTerms.Count > 0) names.Add(nameTerms);
+        }
+        var words = QuestionContext.WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).ToList();
+        var prefixes = words.Where(w => w.Length >= 4 && !ShapeWords.Contains(w) && !EnglishStops.Contains(w))
+            .Select(w => w.Length > 5 ? w[..5] : w).Distinct().ToList();
+        var hints = normalized.ArticleHints.Concat(QuestionContext.CalendarWords().Matches(text).Select(m => m.Value)).ToList();
+        return new QuestionContext
+        {
+            Original = cleaned,
+            Text = text,
+            Terms = terms,
+            Idf = idf,
+            TotalIdf = Math.Max(idf.Sum(), 1e-9),
+            Bigrams = L.Bigrams(terms).Distinct().ToList(),
+            Type = AnswerTypes.Of(text),
+            Names = names,
+            Prefixes = prefixes,
+            SurfaceWords = new HashSet<string>(words, StringComparer.OrdinalIgnoreCase),
+            Negates = QuestionContext.NegationWords().IsMatch(text),
+            Currency = QuestionContext.CurrencyOf(text),
+            Hints = hints,
+            Corrections = corrections,
+            // MiniLM reads 256 word pieces at most; a wall of text costs time without adding meaning.
+            Vector = Indexing.Embeddings.SentenceEmbedder.Instance.Encode(text.Length > MaxEncodedChars ? text[..MaxEncodedChars] : text),
+        };
+    }
+
+    /// <summary>Replaces words the corpus never uses by the nearest frequent corpus word ("procurment").</summary>
+    private (string Text, List<(string, string)> Corrections) Correct(string text)
+    {
+        var corrections = new List<(string, string)>();
+        var vocabulary = _index.Vocabulary;
+        var sb = new StringBuilder(text.Length);
+        var last = 0;
+        foreach (Match w in QuestionContext.WordPattern().Matches(text))
+        {
+            var word = w.Value;
+            if (!word.All(char.IsLetter) || ShapeWords.Contains(word) || EnglishStops.Contains(word)) continue;
+            var stems = _index.Analyzer.Terms(word);
+            if (stems.Count == 0 || stems.Any(t => _index.SentenceDocFreq(t) > 0)) continue; // a known word in another form
+            var suggestion = vocabulary.Suggest(word);
+            // "unavailable" is not a typo of "available": a word that contains its suggestion is a different word.
+            if (suggestion is null || word.Contains(suggestion, StringComparison.OrdinalIgnoreCase)) continue;
+            var replacement = char.IsUpper(word[0]) ? char.ToUpperInvariant(suggestion[0]) + suggestion[1..] : suggestion;
+            sb.Append(text, last, w.Index - last).Append(replacement);
+            last = w.Index + w.Length;
+            corrections.Add((word, replacement));
+        }
+        if (corrections.Count == 0) return (text, corrections);
+        sb.Append(text, last, text.Length - last);
+        return (sb.ToString(), corrections);
+    }
+}

@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text;
+using CaseBot.Core.Answering;
+using CaseBot.Core.Answering.Features;
+using CaseBot.Core.Answering.Models;
+
+namespace CaseBot.Core.Evaluation;
+
+/// <summary>
+/// Fits the engine's ranker and decider with folds and reports cross-validated figures. Folds are by article for
+/// the yardstick (no article's questions on both sides) and by question for the case sets. The ranker is fitted
+/// per fold and scores only its held-out fold; the decider learns from those out-of-fold rankings, so neither ever
+/// grades its own training data; the threshold maximises the mean of the sets' accuracies over out-of-fold
+/// probabilities. The shipped model is then fitted on everything the same way. Same data: same model.
+/// </summary>
+public static class EngineTrainer
+{
+    /// <summary>One question set: its engine (own index), questions, weight of each question, and fold grouping.</summary>
+    public sealed record QuestionSet(string Name, AnswerEngine Engine, IReadOnlyList<GoldQuestion> Questions, double Weight, bool FoldByArticle)
+    {
+        /// <summary>Whether the threshold is chosen for this set's accuracy too (false for made-up negatives).</summary>
+        public bool InObjective { get; init; } = true;
+    }
+
+    /// <summary>
+    /// Off-topic negatives: questions written for another corpus, asked of this one, are unanswerable here. Members ask
+    /// off-topic things ("who won the league?") that the adversarial yardstick never shows the decider.
+    /// </summary>
+    public static IReadOnlyList<GoldQuestion> OffTopic(IEnumerable<GoldQuestion> foreign, int count) =>
+        foreign.Where(q => q.Answerable).OrderBy(q => StableHash(q.Id)).Take(count)
+            .Select(q => q with { Id = "offtopic-" + q.Id, Answerable = false, Answers = [], GoldDocs = [], GoldDoc = null }).ToList();
+
+    public sealed record Options(int Folds = 5, Gbdt.Options? Ranker = null, Gbdt.Options? Decider = null);
+
+    public sealed record SetFigures(string Set, int Answerable, int Unanswerable, int Correct, int Declined, int Hit, int RankTop1, int Bm25Top1)
+    {
+        public double Accuracy => (Correct + Declined) / (double)Math.Max(1, Answerable + Unanswerable);
+        public double AnswerHit => Hit / (double)Math.Max(1, Answerable);
+    }
+
+    public sealed record Report(EngineModel Model, IReadOnlyList<SetFigures> CrossValidated, double CrossValidatedThreshold)
+    {
+        /// <summary>Per question: set, id, answerable, out-of-fold correct and probability (for `train --dump`).</summary>
+        public IReadOnlyList<string> OutOfFold { get; init; } = [];
+        /// <summary>Out-of-fold accuracy of each set at a few thresholds: the operating points.</summary>
+        public IReadOnlyList<(double Threshold, double[] Accuracy, double[] AnswerHit)> Sweep { get; init; } = [];
+    }
+
+    private sealed class Item
+    {
+        public required GoldQuestion Gold { get; init; }
+        public required int Set { get; init; }
+        public required int Fold { get; init; }
+        public required double Weight { get; init; }
+        public required AnswerEngine Engine { get; init; }
+        public AnswerEngine.Gathered? Gathered { get; init; }
+        public bool[] Labels { get; init; } = [];
+        public string Cleaned { get; init; } = "";
+        // Out-of-fold ranking results.
+        public FeatureVector? Decision { get; set; }
+        public bool Correct { get; set; }
+        public bool RankTop1 { get; set; }
+        public double OutOfFold { get; set; }
+        public bool TypeMissing { get; set; }
+    }
+
+    private static readonly Feature[] RankerFeatures = Enumerable.Range(0, FeatureVector.CandidateCount).Select(i => (Feature)i).ToArray();
+    private static readonly Feature[] DeciderFeatures = Enum.GetValues<Feature>();
+
+    public static Report Train(IReadOnlyList<QuestionSet> sets, Options? options = null, Action<string>? progress = null)
+    {
+        var o = options ?? new Options();
+        var rankerOptions = o.Ranker ?? new Gbdt.Options();
+        var deciderOptions = o.Decider ?? new Gbdt.Options(Rounds: 100, Depth: 3, Rate: 0.15, Lambda: 10, MinLeafWeight: 40);
+        var items = new List<Item>();
+        for (var s = 0; s < sets.Count; s++)
+        {
+            var set = sets[s];
+            progress?.Invoke($"reading {set.Questions.Count} questions of {set.Name}");
+            foreach (var q in set.Questions)
+            {
+                var cleaned = AnswerEngine.Clean(q.Question);
+                var g = cleaned.Length == 0 ? null : set.Engine.Gather(cleaned);
+                items.Add(new Item
+                {
+                    Gold = q, Set = s, Weight = set.Weight, Engine = set.Engine, Gathered = g, Cleaned = cleaned,
+                    Fold = (int)(StableHash(set.FoldByArticle ? q.Title ?? q.Id : q.Id) % (uint)o.Folds),
+                    Labels = g is null ? [] : g.Retrieval.Candidates.Select(c => SentenceAnswers(set.Engine, q, c.Sentence)).ToArray(),
+                });
+            }
+        }
+
+        // Out-of-fold rankings: the decider's training data.
+        for (var fold = 0; fold < o.Folds; fold++)
+        {
+            progress?.Invoke($"ranker fold {fold + 1} of {o.Folds}");
+            var ranker = FitRanker(items.Where(i => i.Fold != fold), rankerOptions);
+            foreach (var item in items.Where(i => i.Fold == fold)) Assess(item, ranker);
+        }
+        // Out-of-fold decisions, for the cross-validated figures and the threshold.
+        for (var fold = 0; fold < o.Folds; fold++)
+        {
+            var decider = FitDecider(items.Where(i => i.Fold != fold), deciderOptions);
+            foreach (var item in items.Where(i => i.Fold == fold && i.Decision is not null)) item.OutOfFold = item.TypeMissing ? 0 : decider.Probability(item.Decision!.Values);
+        }
+        // Each fold's threshold is chosen on the other folds, then applied to it: the figures never see their own fit.
+        var heldOut = new Dictionary<Item, bool>();
+        for (var fold = 0; fold < o.Folds; fold++)
+        {
+            var t = BestThreshold(items.Where(i => i.Fold != fold).ToList(), sets);
+            foreach (var item in items.Where(i => i.Fold == fold)) heldOut[item] = item.Decision is not null && item.OutOfFold >= t;
+        }
+        var figures = sets.Select((set, s) => Figures(set.Name, items.Where(i => i.Set == s).ToList(), i => heldOut[i])).ToList();
+        var threshold = BestThreshold(items, sets);
+
+        progress?.Invoke("fitting the shipped model on everything");
+        var finalRanker = FitRanker(items, rankerOptions);
+        var finalDecider = FitDecider(items, deciderOptions);
+        var summary = string.Join("; ", figures.Select(f =>
+            string.Create(CultureInfo.InvariantCulture, $"{f.Set}: correct {f.Correct}/{f.Answerable}, declined {f.Declined}/{f.Unanswerable}, accuracy {f.Accuracy:F3}, answer-hit {f.AnswerHit:F3}")));
+        var model = new EngineModel
+        {
+            Ranker = finalRanker,
+            Decider = finalDecider,
+            Threshold = threshold,
+            TrainedOn = $"{o.Folds}-fold cross-validated: {summary}",
+        };
+        var sweep = new List<(double, double[], double[])>();
+        foreach (var t in new[] { 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6 })
+        {
+            var f = sets.Select((set, s) => Figures(set.Name, items.Where(i => i.Set == s).ToList(), i => i.Decision is not null && i.OutOfFold >= t)).ToList();
+            sweep.Add((t, f.Select(x => x.Accuracy).ToArray(), f.Select(x => x.AnswerHit).ToArray()));
+        }
+        var dump = items.Select(i => string.Create(CultureInfo.InvariantCulture,
+            $"{sets[i.Set].Name}\t{i.Gold.Id}\t{(i.Gold.Answerable ? "A" : "U")}\t{(i.Correct ? 1 : 0)}\t{(i.RankTop1 ? 1 : 0)}\t{i.OutOfFold:F3}\t{i.Gold.Question}")).ToList();
+        return new Report(model, figures, threshold) { Sweep = sweep, OutOfFold = dump };
+    }
+
+    public static string Format(Report r)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("set                      correct      declined     accuracy  answer-hit  ranker-top1  bm25-top1");
+        foreach (var f in r.CrossValidated)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"{f.Set,-24} {f.Correct,4}/{f.Answerable,-6} {f.Declined,4}/{f.Unanswerable,-6} {f.Accuracy,8:F3}  {f.AnswerHit,10:F3}  {f.RankTop1 / (double)Math.Max(1, f.Answerable),11:F3}  {f.Bm25Top1 / (double)Math.Max(1, f.Answerable),9:F3}"));
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"threshold {r.Model.Threshold:F2} (chosen on out-of-fold probabilities)"));
+        sb.AppendLine("operating points (out-of-fold accuracy / answer-hit per set, in the order above):");
+        foreach (var (t, acc, hit) in r.Sweep)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {t:F2}: ") + string.Join("   ", acc.Select((a, i) => string.Create(CultureInfo.InvariantCulture, $"{a:F3}/{hit[i]:F3}"))));
+        return sb.ToString();
+    }
+
+    private static TreeModel FitRanker(IEnumerable<Item> items, Gbdt.Options o)
+    {
+        var x = new List<double[]>();
+        var y = new List<bool>();
+        var w = new List<double>();
+        foreach (var item in items)
+        {
+            if (item.Gathered is null || !item.Labels.Contains(true)) continue; // nothing to learn from a question without a right sentence
+            var per = item.Weight / item.Labels.Length;
+            for (var c = 0; c < item.Labels.Length; c++)
+            {
+                x.Add(item.Gathered.Features[c].Values);
+                y.Add(item.Labels[c]);
+                w.Add(per * 10);
+            }
+        }
+        return Gbdt.Fit(x, y, w, RankerFeatures, o);
+    }
+
+    private static TreeModel FitDecider(IEnumerable<Item> items, Gbdt.Options o)
+    {
+        var list = items.Where(i => i.Decision is not null).ToList();
+        return Gbdt.Fit(list.Select(i => i.Decision!.Values).ToList(), list.Select(i => i.Correct).ToList(), list.Select(i => i.Weight).ToList(), DeciderFeatures, o);
+    }
+
+    private static void Assess(Item item, TreeModel ranker)
+    {
+        if (item.Gathered is null) return;
+        var analysis = item.Engine.Rank(item.Gathered, ranker);
+        item.Decision = analysis.Decision;
+        item.TypeMissing = analysis.TypeMissing;
+        item.RankTop1 = item.Labels[analysis.Ranked[0].Candidate];
+        item.Correct = IsCorrect(item.Gold, item.Engine.Compose(item.Cleaned, analysis));
+    }
+
+    /// <summary>Maximises the mean of the sets' accuracies, so a small case set weighs as much as the yardstick.</summary>
+    private static double BestThreshold(List<Item> items, IReadOnlyList<QuestionSet> all)
+    {
+        var setCount = all.Count;
+        var best = (Threshold: 0.5, Score: -1.0);
+        for (var step = 2; step <= 95; step++)
+        {
+            var t = step / 100.0;
+            double sum = 0;
+            var sets = 0;
+            for (var s = 0; s < setCount; s++)
+            {
+                var mine = items.Where(i => i.Set == s).ToList();
+                if (mine.Count == 0 || !all[s].InObjective) continue;
+                sets++;
+                sum += mine.Count(i => i.Decision is not null && i.OutOfFold >= t ? i.Correct : !i.Gold.Answerable) / (double)mine.Count;
+            }
+            var score = sum / Math.Max(1, sets);
+            if (score > best.Score + 1e-12) best = (t, score);
+        }
+        return best.Threshold;
+    }
+
+    private static SetFigures Figures(string name, List<Item> items, Func<Item, bool> answered)
+    {
+        var answerable = items.Where(i => i.Gold.Answerable).ToList();
+        return new SetFigures(name, answerable.Count, items.Count - answerable.Count,
+            answerable.Count(i => answered(i) && i.Correct),
+            items.Count(i => !i.Gold.Answerable && !answered(i)),
+            answerable.Count(i => answered(i) && i.Correct),
+            answerable.Count(i => i.RankTop1),
+            answerable.Count(i => i.Labels.Length > 0 && i.Labels[0]));
+    }
+
+    /// <summary>A sentence answers when it holds a gold answer and comes from a gold document.</summary>
+    private static bool SentenceAnswers(AnswerEngine engine, GoldQuestion q, int sentence)
+    {
+        if (!q.Answerable) return false;
+        var doc = engine.Index.Documents[engine.Index.Sentences[sentence].Doc].Id;
+        if (!q.Gold.Contains(doc)) return false;
+        var text = Scorer.Norm(engine.Index.SentenceText(sentence));
+        return q.Answers.Any(a => text.Contains(Scorer.Norm(a), StringComparison.Ordinal));
+    }
+
+    /// <summary>score.py's "correct": a gold answer in the first 300 characters and a gold document cited.</summary>
+    internal static bool IsCorrect(GoldQuestion q, Answer a)
+    {
+        if (!q.Answerable || !a.Answered) return false;
+        var text = Scorer.Norm(a.Text);
+        text = text[..Math.Min(300, text.Length)];
+        return q.Answers.Any(g => text.Contains(Scorer.Norm(g), StringComparison.Ordinal)) && a.Citations.Any(c => q.Gold.Contains(c.DocId));
+    }
+
+    private static uint StableHash(string s)
+    {
+        uint h = 2166136261;
+        foreach (var c in s) h = (h ^ c) * 16777619;
+        return h;
+    }
+}

@@ -1,0 +1,120 @@
+using CaseBot.Core.Answering.Features;
+using CaseBot.Core.Answering.Models;
+
+namespace CaseBot.Core.Evaluation;
+
+/// <summary>
+/// Gradient-boosted complete binary trees on the weighted logistic loss (Newton leaves over quantile-binned
+/// features). Deterministic: the same examples in the same order give the same model; constants are rounded while
+/// fitting, so the written model is exactly the fitted one.
+/// </summary>
+public static class Gbdt
+{
+    public sealed record Options(int Rounds = 80, int Depth = 4, double Rate = 0.15, double Lambda = 5, double MinLeafWeight = 20, int Bins = 32);
+
+    public static TreeModel Fit(IReadOnlyList<double[]> x, IReadOnlyList<bool> y, IReadOnlyList<double> w, Feature[] features, Options o)
+    {
+        var n = x.Count;
+        var f = features.Length;
+        double positive = 0, total = 0;
+        for (var i = 0; i < n; i++) { total += w[i]; if (y[i]) positive += w[i]; }
+        var p0 = Math.Clamp(positive / Math.Max(total, 1e-9), 1e-4, 1 - 1e-4);
+        var baseScore = R(Math.Log(p0 / (1 - p0)));
+
+        var thresholds = new double[f][];
+        var bins = new byte[n * f];
+        for (var k = 0; k < f; k++)
+        {
+            var slot = (int)features[k];
+            var sorted = new double[n];
+            for (var i = 0; i < n; i++) sorted[i] = x[i][slot];
+            Array.Sort(sorted);
+            var cuts = new SortedSet<double>();
+            for (var q = 1; q < o.Bins; q++)
+            {
+                var v = sorted[(long)q * n / o.Bins];
+                var next = Array.FindIndex(sorted, (int)((long)q * n / o.Bins), s => s > v);
+                if (next >= 0) cuts.Add(R((v + sorted[next]) / 2));
+            }
+            thresholds[k] = cuts.ToArray();
+            for (var i = 0; i < n; i++)
+            {
+                var bin = Array.BinarySearch(thresholds[k], x[i][slot]);
+                bins[i * f + k] = (byte)(bin >= 0 ? bin : ~bin);
+            }
+        }
+
+        var score = new double[n];
+        Array.Fill(score, baseScore);
+        var g = new double[n];
+        var h = new double[n];
+        var inner = (1 << o.Depth) - 1;
+        var flat = new List<double>();
+        var node = new int[n];
+        for (var round = 0; round < o.Rounds; round++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var p = 1 / (1 + Math.Exp(-score[i]));
+                g[i] = w[i] * (p - (y[i] ? 1 : 0));
+                h[i] = w[i] * Math.Max(p * (1 - p), 1e-6);
+            }
+            var tree = new double[2 * inner + (1 << o.Depth)];
+            Array.Clear(node);
+            for (var level = 0; level < o.Depth; level++)
+            {
+                var first = (1 << level) - 1;
+                var count = 1 << level;
+                // Histograms for every node of this level in one pass over the examples.
+                var gs = new double[count, f, o.Bins + 1];
+                var hs = new double[count, f, o.Bins + 1];
+                for (var i = 0; i < n; i++)
+                {
+                    var nd = node[i] - first;
+                    if (nd < 0) continue; // parked in a leaf above (a node that did not split)
+                    for (var k = 0; k < f; k++) { var b = bins[i * f + k]; gs[nd, k, b] += g[i]; hs[nd, k, b] += h[i]; }
+                }
+                var split = new (int Feature, int Cut)[count];
+                for (var nd = 0; nd < count; nd++)
+                {
+                    double gAll = 0, hAll = 0;
+                    for (var b = 0; b <= o.Bins; b++) { gAll += gs[nd, 0, b]; hAll += hs[nd, 0, b]; }
+                    var parent = gAll * gAll / (hAll + o.Lambda);
+                    var best = (Feature: 0, Cut: -1, Gain: 1e-9);
+                    for (var k = 0; k < f; k++)
+                    {
+                        double gl = 0, hl = 0;
+                        for (var cut = 0; cut < thresholds[k].Length; cut++)
+                        {
+                            gl += gs[nd, k, cut]; hl += hs[nd, k, cut];
+                            var hr = hAll - hl;
+                            if (hl < o.MinLeafWeight * 0.25 || hr < o.MinLeafWeight * 0.25) continue;
+                            var gr = gAll - gl;
+                            var gain = gl * gl / (hl + o.Lambda) + gr * gr / (hr + o.Lambda) - parent;
+                            if (gain > best.Gain) best = (k, cut, gain);
+                        }
+                    }
+                    split[nd] = (best.Feature, best.Cut);
+                    tree[2 * (first + nd)] = best.Feature;
+                    tree[2 * (first + nd) + 1] = best.Cut < 0 ? 1e9 : thresholds[best.Feature][best.Cut];
+                }
+                for (var i = 0; i < n; i++)
+                {
+                    var nd = node[i] - first;
+                    var (k, cut) = split[nd];
+                    node[i] = 2 * node[i] + (cut < 0 || bins[i * f + k] <= cut ? 1 : 2);
+                }
+            }
+            var leafG = new double[1 << o.Depth];
+            var leafH = new double[1 << o.Depth];
+            for (var i = 0; i < n; i++) { leafG[node[i] - inner] += g[i]; leafH[node[i] - inner] += h[i]; }
+            for (var leaf = 0; leaf < 1 << o.Depth; leaf++)
+                tree[2 * inner + leaf] = leafH[leaf] == 0 ? 0 : R(-o.Rate * leafG[leaf] / (leafH[leaf] + o.Lambda));
+            for (var i = 0; i < n; i++) score[i] += tree[2 * inner + node[i] - inner];
+            flat.AddRange(tree);
+        }
+        return new TreeModel { Features = features.Select(ft => ft.ToString()).ToArray(), Base = baseScore, Depth = o.Depth, Trees = flat.ToArray() }.Bind();
+    }
+
+    private static double R(double v) => Math.Round(v, 5);
+}

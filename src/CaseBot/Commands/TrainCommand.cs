@@ -1,0 +1,73 @@
+using System.CommandLine;
+using CaseBot.Core.Answering;
+using CaseBot.Core.Evaluation;
+
+namespace CaseBot.Cli.Commands;
+
+/// <summary>
+/// <c>casebot train</c>: fits the engine's ranker and decider with folds on the case question sets and the SQuAD
+/// yardstick, prints the cross-validated figures and writes the model file the engine ships
+/// (<c>src/CaseBot.Core/Answering/Models/engine-model.json</c>). Same inputs, same file.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var corpus = CommonOptions.Corpus();
+        var caseQuestions = new Option<string[]>("--case-questions") { Description = "Case question files (JSONL), folded by question", Required = true, AllowMultipleArgumentsPerToken = true };
+        var yardCorpus = new Option<string?>("--yardstick-corpus") { Description = "Yardstick corpus folder (SQuAD 2.0 paragraphs)" };
+        var yardQuestions = new Option<string?>("--yardstick-questions") { Description = "Yardstick questions (JSONL), folded by article" };
+        var caseWeight = new Option<double>("--case-weight") { Description = "Weight of one case question against one yardstick question", DefaultValueFactory = _ => 20 };
+        var folds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => 5 };
+        var deciderRounds = new Option<int>("--decider-rounds") { Description = "Boosting rounds of the decider", DefaultValueFactory = _ => 100 };
+        var deciderDepth = new Option<int>("--decider-depth") { Description = "Tree depth of the decider", DefaultValueFactory = _ => 3 };
+        var deciderLeaf = new Option<double>("--decider-min-leaf") { Description = "Least hessian weight in a decider leaf", DefaultValueFactory = _ => 40 };
+        var offTopic = new Option<int>("--off-topic") { Description = "Yardstick questions also asked of the case corpus as off-topic negatives", DefaultValueFactory = _ => 300 };
+        var dump = new Option<string?>("--dump") { Description = "Write each question's out-of-fold result here (TSV)" };
+        var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "src/CaseBot.Core/Answering/Models/engine-model.json" };
+        var command = new Command("train", "Fit the ranker and the answer-or-decline decider with folds; print cross-validated figures; write the model.")
+            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, offTopic, dump, output };
+        command.SetAction(parse =>
+        {
+            var sets = new List<EngineTrainer.QuestionSet>();
+            var bots = new List<IDisposable>();
+            try
+            {
+                using var caseBot = CommonOptions.Open(CommonOptions.Resolve(parse.GetValue(corpus)!, null));
+                if (caseBot is null) return 2;
+                foreach (var file in parse.GetValue(caseQuestions)!)
+                    sets.Add(new(Path.GetFileNameWithoutExtension(file), caseBot.Engine, GoldQuestion.Load(file), parse.GetValue(caseWeight), FoldByArticle: false));
+                CaseBot.Core.CaseBotService? yard = null;
+                if (parse.GetValue(yardCorpus) is { } yc && parse.GetValue(yardQuestions) is { } yq)
+                {
+                    yard = CommonOptions.Open(CommonOptions.Resolve(yc, null));
+                    if (yard is null) return 2;
+                    bots.Add(yard);
+                    var yardQuestions = GoldQuestion.Load(yq);
+                    sets.Add(new("yardstick", yard.Engine, yardQuestions, 1, FoldByArticle: true));
+                    if (parse.GetValue(offTopic) > 0)
+                        sets.Add(new("off-topic", caseBot.Engine, EngineTrainer.OffTopic(yardQuestions, parse.GetValue(offTopic)), 5, FoldByArticle: true) { InObjective = false });
+                }
+                var report = EngineTrainer.Train(sets, new EngineTrainer.Options(Folds: parse.GetValue(folds),
+                    Decider: new Gbdt.Options(Rounds: parse.GetValue(deciderRounds), Depth: parse.GetValue(deciderDepth), Rate: 0.15, Lambda: 10, MinLeafWeight: parse.GetValue(deciderLeaf))), message => Console.Error.WriteLine(message));
+                Console.WriteLine(EngineTrainer.Format(report));
+                if (parse.GetValue(dump) is { } dumpPath) File.WriteAllLines(dumpPath, report.OutOfFold);
+                var path = parse.GetValue(output)!;
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+                File.WriteAllText(path, report.Model.ToJson() + "\n");
+                Console.WriteLine($"wrote {path}");
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+            finally
+            {
+                foreach (var b in bots) b.Dispose();
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,49 @@
+using CaseBot.Core.Answering;
+
+namespace CaseBot.Core.Tests;
+
+/// <summary>What an answer is made of: quotes, short answers, dates. The decider is out of the way (threshold 0).</summary>
+public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<AnswerAllFixture>
+{
+    private readonly ICaseBot _all = fixture.Bot;
+
+    [Theory]
+    [InlineData("Why did City Hall block the Palantir contract?")]
+    [InlineData("how does palantir pitch its software to police forces")]
+    [InlineData("did City Hall tie the veto to public safety?")]
+    public void Why_how_and_yes_no_questions_get_the_quote_without_a_short_answer(string question)
+    {
+        var answer = _all.Ask(question);
+        Assert.Null(answer.Short);
+    }
+
+    [Fact]
+    public void A_question_in_dollars_gets_the_sum_in_dollars_whole()
+    {
+        var answer = _all.Ask("How much was the £50 million contract worth in dollars?");
+        Assert.True(answer.Answered);
+        Assert.Equal("$67 million", answer.Short);
+        Assert.Contains("$67 million", answer.Citations[0].Quote);
+    }
+
+    [Fact]
+    public void A_cited_article_with_a_publication_date_shows_it_after_its_id()
+    {
+        var answer = _all.Ask("When was the article about Khan threatening to block the contract published?");
+        Assert.True(answer.Answered);
+        var dated = Assert.Single(answer.Citations, c => c.DocId == "002");
+        Assert.Equal("27 Apr 2026", dated.Dated);
+        Assert.Contains("[002] (27 Apr 2026) ", answer.Text);
+        Assert.All(answer.Citations.Where(c => c.DocId != "002"), c => Assert.Null(c.Dated));
+    }
+
+    [Fact]
+    public void A_question_with_a_typo_and_chat_spelling_finds_the_same_passage_as_the_clean_one()
+    {
+        var clean = _all.Ask("What is MOPAC doing next on procurement?");
+        var chat = _all.Ask("so whats MOPAC doing next on the procurment side lol");
+        Assert.True(chat.Answered);
+        Assert.Equal(clean.Citations[0].Quote, chat.Citations[0].Quote);
+        Assert.Contains("Palantri → Palantir", _all.Ask("Who co-founded Palantri?").Explanation!.Corrections);
+    }
+}

@@ -1,0 +1,64 @@
+using CaseBot.Core.Answering.Questions;
+using CaseBot.Core.Indexing;
+
+namespace CaseBot.Core.Tests;
+
+public class ChatQuestionTests
+{
+    [Theory]
+    [InlineData("whats the 50 mil contract worth in dollars", "what is the 50 million contract worth in dollars")]
+    [InlineData("didnt palantir originally come out of the spy world?", "did not palantir come out of the spy world?")]
+    [InlineData("wat did the mayor actually say lol", "what did the mayor say")]
+    [InlineData("who's Louis Mosley?", "who is Louis Mosley?")]
+    public void Chat_spellings_contractions_and_filler_are_normalised(string chat, string expected) =>
+        Assert.Equal(expected, ChatNormalizer.Normalize(chat).Text);
+
+    [Theory]
+    [InlineData("asking as a serving officer: why would it hurt London", "why would it hurt London")]
+    [InlineData("need it for copy - who blocked the contract?", "who blocked the contract?")]
+    public void A_preamble_before_the_question_is_dropped(string chat, string expected) =>
+        Assert.Equal(expected, ChatNormalizer.Normalize(chat).Text);
+
+    [Fact]
+    public void A_colon_inside_the_question_itself_is_kept()
+    {
+        // The part before the colon holds a question word: it is the question, not a preamble.
+        Assert.Equal("what is the ratio: two to one?", ChatNormalizer.Normalize("what's the ratio: two to one?").Text);
+    }
+
+    [Fact]
+    public void A_reference_to_an_article_is_taken_out_and_kept_as_a_hint()
+    {
+        var result = ChatNormalizer.Normalize("how will it end, per the April article");
+        Assert.DoesNotContain("article", result.Text);
+        Assert.Contains("April", result.ArticleHints);
+    }
+
+    [Fact]
+    public void Small_typos_are_corrected_against_the_corpus_vocabulary_but_other_words_are_not()
+    {
+        var vocabulary = Vocabulary.Of([File.ReadAllText(Directory.GetFiles(TestPaths.Corpus, "004_*")[0]), File.ReadAllText(Directory.GetFiles(TestPaths.Corpus, "001_*")[0])]);
+        Assert.Equal("procurement", vocabulary.Suggest("procurment"));
+        Assert.Equal("palantir", vocabulary.Suggest("palantri"));
+        Assert.Null(vocabulary.Suggest("weather"));   // no corpus word is that close
+        Assert.Null(vocabulary.Suggest("mayor"));     // known words are left alone
+    }
+
+    [Theory]
+    [InlineData("why did City Hall block the deal", AnswerType.Reason)]
+    [InlineData("did City Hall tie the veto to public safety?", AnswerType.YesNo)]
+    [InlineData("how does palantir pitch its software to police forces", AnswerType.Manner)]
+    [InlineData("what is the 50 million contract worth in dollars", AnswerType.Money)]
+    [InlineData("how much is the MoD paying palantir", AnswerType.Money)]
+    [InlineData("how many officers would the Met cut", AnswerType.Count)]
+    [InlineData("which party is Stella Creasy in", AnswerType.Party)]
+    [InlineData("when did the mayor block the contract", AnswerType.Date)]
+    [InlineData("what day of the week was it blocked", AnswerType.Weekday)]
+    [InlineData("over what time frame did forces set aside the money", AnswerType.Duration)]
+    [InlineData("who co-founded Palantir", AnswerType.Person)]
+    [InlineData("which company won the contract", AnswerType.Organisation)]
+    [InlineData("what percentage of forces use it", AnswerType.Percent)]
+    [InlineData("what are the three big tensions", AnswerType.Description)]
+    public void The_expected_answer_type_is_read_from_the_question(string question, AnswerType expected) =>
+        Assert.Equal(expected, AnswerTypes.Of(question));
+}

@@ -1,0 +1,105 @@
+using CaseBot.Core.Answering;
+using CaseBot.Core.Answering.Features;
+using CaseBot.Core.Answering.Models;
+using CaseBot.Core.Evaluation;
+
+namespace CaseBot.Core.Tests;
+
+public class EngineModelTests(EngineFixture fixture) : IClassFixture<EngineFixture>
+{
+    private readonly CaseBotService _bot = fixture.Bot;
+
+    [Fact]
+    public void A_swapped_sum_is_flagged_as_a_number_mismatch()
+    {
+        var real = _bot.Ask("Which mayor blocked a proposed £50 million contract with Palantir?");
+        var swapped = _bot.Ask("Which mayor blocked a proposed £60 million contract with Palantir?");
+
+        Assert.True(real.Answered);
+        Assert.Equal(0, real.Evidence![Feature.NumberMismatch]);
+        Assert.Equal(1, swapped.Evidence![Feature.NumberMismatch]);
+        Assert.True(swapped.Confidence < real.Confidence);
+    }
+
+    [Fact]
+    public void A_question_that_turns_the_sentence_round_with_a_negating_prefix_is_flagged_as_a_contrast()
+    {
+        var turned = _bot.Ask("Which mayor unblocked a proposed £50 million contract with Palantir?");
+        Assert.Equal(1, turned.Evidence![Feature.Contrast]);
+    }
+
+    [Fact]
+    public void Depth_two_tree_routes_left_when_at_most_the_threshold_and_adds_its_leaf_to_the_log_odds()
+    {
+        // One tree: root splits feature 0 at 0.5, left child feature 1 at 0.2, right child feature 1 at 0.8; leaves 1..4.
+        var model = new TreeModel { Features = ["Coverage", "Length"], Base = -1, Depth = 2, Trees = [0, 0.5, 1, 0.2, 1, 0.8, 1, 2, 3, 4] }.Bind();
+        double[] X(double coverage, double length)
+        {
+            var v = new FeatureVector { [Feature.Coverage] = coverage, [Feature.Length] = length };
+            return v.Values;
+        }
+        Assert.Equal(0, model.LogOdds(X(0.5, 0.2)));
+        Assert.Equal(1, model.LogOdds(X(0.1, 0.3)));
+        Assert.Equal(2, model.LogOdds(X(0.9, 0.8)));
+        Assert.Equal(1 / (1 + Math.Exp(-3)), model.Probability(X(0.9, 0.81)), 12);
+    }
+
+    [Fact]
+    public void A_model_naming_a_feature_the_engine_does_not_compute_is_refused_at_load()
+    {
+        var json = """{"ranker":{"features":["NoSuchFeature"],"base":0,"depth":1,"trees":[]},"decider":{"features":["Coverage"],"base":0,"depth":1,"trees":[]},"threshold":0.5}""";
+        var e = Assert.Throws<InvalidDataException>(() => EngineModel.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))));
+        Assert.Contains("NoSuchFeature", e.Message);
+    }
+
+    [Fact]
+    public void The_shipped_model_was_trained_with_its_trees_over_known_features_and_a_cross_validated_threshold()
+    {
+        var m = EngineModel.Default;
+        Assert.True(m.Ranker.TreeCount > 0);
+        Assert.True(m.Decider.TreeCount > 0);
+        Assert.InRange(m.Threshold, 0.01, 0.99);
+        Assert.Contains("cross-validated", m.TrainedOn);
+        foreach (var tm in new[] { m.Ranker, m.Decider })
+            for (var t = 0; t < tm.TreeCount; t++)
+                for (var node = 0; node < tm.Inner; node++)
+                    Assert.InRange((int)tm.Trees[t * tm.TreeSize + 2 * node], 0, tm.Features.Length - 1);
+    }
+
+    [Fact]
+    public void Boosting_is_deterministic_and_separates_a_learnable_label()
+    {
+        var rng = new Random(7);
+        var x = new List<double[]>();
+        var y = new List<bool>();
+        for (var i = 0; i < 400; i++)
+        {
+            var v = new FeatureVector { [Feature.Coverage] = rng.NextDouble(), [Feature.Length] = rng.NextDouble() };
+            x.Add(v.Values);
+            y.Add(v[Feature.Coverage] > 0.6);
+        }
+        var w = Enumerable.Repeat(1.0, x.Count).ToList();
+        var options = new Gbdt.Options(Rounds: 20, Depth: 2, MinLeafWeight: 5);
+        var a = Gbdt.Fit(x, y, w, [Feature.Coverage, Feature.Length], options);
+        var b = Gbdt.Fit(x, y, w, [Feature.Coverage, Feature.Length], options);
+        Assert.Equal(a.Trees, b.Trees);
+        var high = new FeatureVector { [Feature.Coverage] = 0.9, [Feature.Length] = 0.5 };
+        var low = new FeatureVector { [Feature.Coverage] = 0.2, [Feature.Length] = 0.5 };
+        Assert.True(a.Probability(high.Values) > 0.8);
+        Assert.True(a.Probability(low.Values) < 0.2);
+    }
+
+    [Fact]
+    public void Training_twice_on_the_same_questions_writes_the_same_model_and_reports_cross_validated_figures()
+    {
+        var questions = GoldQuestion.Load(Path.Combine(TestPaths.RepoRoot, "tests", "CaseBot.Core.Tests", "Fixtures", "train-sample.jsonl"));
+        var set = new EngineTrainer.QuestionSet("sample", _bot.Engine, questions, 1, FoldByArticle: false);
+        var options = new EngineTrainer.Options(Folds: 2, Ranker: new Gbdt.Options(Rounds: 5, Depth: 2, MinLeafWeight: 1), Decider: new Gbdt.Options(Rounds: 5, Depth: 2, MinLeafWeight: 1));
+        var first = EngineTrainer.Train([set], options);
+        var second = EngineTrainer.Train([set], options);
+        Assert.Equal(first.Model.ToJson(), second.Model.ToJson());
+        var figures = Assert.Single(first.CrossValidated);
+        Assert.Equal(questions.Count(q => q.Answerable), figures.Answerable);
+        Assert.Equal(questions.Count(q => !q.Answerable), figures.Unanswerable);
+    }
+}
