@@ -78,7 +78,12 @@ public static class ServeCommand
             await using (app.ConfigureAwait(false))
                 return await run(app).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while still starting (Ctrl+C, SIGTERM, a test's token): a clean stop, not a failure.
+            return ExitCodes.Stopped;
+        }
+        catch (Exception ex)
         {
             var failure = StartupFailure.Classify(ex);
             Console.Error.WriteLine($"casebot {command}: {failure.Line}");
