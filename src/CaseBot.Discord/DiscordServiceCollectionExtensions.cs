@@ -55,6 +55,7 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton<DiscordWorkQueue>();
         services.TryAddSingleton<DiscordEventDedupe>();
         services.TryAddSingleton<CommandRegistrar>();
+        services.TryAddSingleton<ReplyChains>();
         services.TryAddSingleton<MessageHandler>();
         services.TryAddSingleton<InteractionHandler>();
         services.TryAddSingleton<IDiscordInteractionEndpoint, DiscordInteractionEndpoint>(); // the web host mounts it

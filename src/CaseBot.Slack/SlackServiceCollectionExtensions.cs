@@ -64,6 +64,8 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<ISocketModeTransport, ClientWebSocketTransport>();
         services.AddSingleton<IEnvelopeHandler, EventsApiEnvelopeHandler>();
         services.AddSingleton<IEnvelopeHandler, SlashCommandsEnvelopeHandler>();
+        services.AddSingleton<SlackFeedbackHandler>();
+        services.AddSingleton<IEnvelopeHandler, InteractiveEnvelopeHandler>();
         services.AddSingleton<ISocketModeEnvelopeHandler, SocketModeEnvelopeHandler>();
         services.AddSingleton<SocketModeClient>();
         services.AddSingleton<ISlackHttpEndpoint, SlackHttpHandler>(); // the web host mounts it

@@ -1,4 +1,5 @@
 using CaseBot.Core.Answering;
+using CaseBot.Core.Conversations;
 using CaseBot.Core.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -17,8 +18,10 @@ public enum QuestionOutcome
     Refused,
 }
 
-/// <summary>What a surface renders. <see cref="Answer"/> is set for Answered, Declined and (engine-detected) UsageError.</summary>
-public sealed record QuestionResult(QuestionOutcome Outcome, Answer? Answer, GateDecision Gate, TimeSpan Latency)
+/// <summary>What a surface renders. <see cref="Answer"/> is set for Answered, Declined and (engine-detected) UsageError.
+/// <see cref="Resolved"/> is the question as the engine read it (a follow-up in a thread carries the previous
+/// question's words); null when the question never reached the engine.</summary>
+public sealed record QuestionResult(QuestionOutcome Outcome, Answer? Answer, GateDecision Gate, TimeSpan Latency, ResolvedQuestion? Resolved = null)
 {
     public string? Refusal => Gate.Refusal;
 }
@@ -26,7 +29,8 @@ public sealed record QuestionResult(QuestionOutcome Outcome, Answer? Answer, Gat
 /// <summary>
 /// The one question step every surface (Discord, Slack, web console) goes through: usage check, gate (rate limit,
 /// channel allow-list), <see cref="ICaseBot.Ask"/> on the thread pool, metrics with one latency definition (the
-/// engine's answer time, never posting or pacing), and every <see cref="IAnswerObserver"/>. Surfaces only translate
+/// engine's answer time, never posting or pacing), and every <see cref="IAnswerObserver"/>. A question with an
+/// <see cref="AskContext.ThreadKey"/> is read with the thread's previous one (<see cref="FollowUpResolver"/>). Surfaces only translate
 /// an event into a question plus an <see cref="AskContext"/>, and render the <see cref="QuestionResult"/>.
 /// </summary>
 public sealed class QuestionPipeline(
@@ -35,7 +39,8 @@ public sealed class QuestionPipeline(
     IBotMetrics metrics,
     IEnumerable<IAnswerObserver> observers,
     TimeProvider time,
-    ILogger<QuestionPipeline> log)
+    ILogger<QuestionPipeline> log,
+    FollowUpResolver? followUps = null)
 {
     private readonly IAnswerObserver[] _observers = observers.ToArray();
 
@@ -50,20 +55,27 @@ public sealed class QuestionPipeline(
             return new QuestionResult(QuestionOutcome.Refused, null, decision, TimeSpan.Zero);
 
         // Never on the caller's thread: a chat read loop (and its heartbeats) must not wait on the engine.
-        var (answer, latency) = await Task.Run(() =>
+        var (answer, resolved, latency) = await Task.Run(() =>
         {
             var started = time.GetTimestamp();
-            var a = bot.Ask(question);
-            return (a, time.GetElapsedTime(started));
+            var (a, r) = followUps is not null && !string.IsNullOrEmpty(context.ThreadKey)
+                ? followUps.Ask(bot, context.ThreadKey, question)
+                : (bot.Ask(question), new ResolvedQuestion(question, question, false, []));
+            return (a, r, time.GetElapsedTime(started));
         }, ct).ConfigureAwait(false);
 
         if (answer.IsUsageError)
-            return new QuestionResult(QuestionOutcome.UsageError, answer, decision, latency);
+            return new QuestionResult(QuestionOutcome.UsageError, answer, decision, latency, resolved);
 
         metrics.QuestionAnswered(context.Platform, answer.Answered, latency);
         Notify(new AnsweredQuestion(context, question, answer, latency, time.GetUtcNow()));
-        return new QuestionResult(answer.Answered ? QuestionOutcome.Answered : QuestionOutcome.Declined, answer, decision, latency);
+        return new QuestionResult(answer.Answered ? QuestionOutcome.Answered : QuestionOutcome.Declined, answer, decision, latency, resolved);
     }
+
+    /// <summary>True when the bot has answered in this thread recently (it is in the follow-up memory): a message
+    /// there is for the bot even without a mention.</summary>
+    public bool IsConversation(string? threadKey) =>
+        followUps is not null && !string.IsNullOrEmpty(threadKey) && followUps.Memory.Turns(threadKey).Count > 0;
 
     private void Notify(AnsweredQuestion question)
     {

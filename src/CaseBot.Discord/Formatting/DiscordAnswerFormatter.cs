@@ -31,6 +31,12 @@ internal static class DiscordAnswerFormatter
         _ => Format(result.Answer!, profile),
     };
 
+    /// <summary>The key the feedback buttons carry: set for an answer or a decline, null for refusals and usage help.</summary>
+    public static string? FeedbackKey(QuestionResult result) =>
+        result.Outcome is QuestionOutcome.Answered or QuestionOutcome.Declined && result.Answer is { } answer
+            ? Core.Feedback.AnswerKey.For(answer)
+            : null;
+
     public static string Format(Answer answer, BotProfileOptions? profile = null)
     {
         if (answer.IsUsageError) return Usage(profile ?? new BotProfileOptions());

@@ -20,12 +20,15 @@ internal sealed record DiscordMessage(
     int? Type,
     string? WebhookId,
     DiscordUser[]? Mentions,
-    MessageReference? MessageReference);
+    MessageReference? MessageReference,
+    DiscordMessage? ReferencedMessage = null);
 
 /// <summary>An application command option; <see cref="Value"/> is a string, number or boolean.</summary>
 internal sealed record CommandOption(string? Name, JsonElement Value);
 
-internal sealed record CommandData(string? Name, CommandOption[]? Options);
+/// <summary>An interaction's data: a command's <see cref="Name"/> and options, or a message component's
+/// <see cref="CustomId"/> (a button CaseBot put under an answer).</summary>
+internal sealed record CommandData(string? Name, CommandOption[]? Options, string? CustomId = null, int? ComponentType = null);
 
 /// <summary>An INTERACTION_CREATE (gateway) or an HTTP interaction, as far as CaseBot reads it.</summary>
 internal sealed record DiscordInteraction(

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CaseBot.Core;
+using CaseBot.Core.Feedback;
 using CaseBot.Core.Hosting;
 using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Formatting;
@@ -16,6 +18,8 @@ namespace CaseBot.Discord.Interactions;
 /// Answers <c>/ask</c>, <c>/source</c> and <c>/reindex</c>. The first response goes out within Discord's 3-second
 /// window: the answer itself (type 4) when it is ready within <see cref="DiscordOptions.DeferAfter"/>, else a
 /// deferral (type 5) followed by an edit of the original response. Refusals and usage errors are ephemeral.
+/// Answers carry 👍 / 👎 / "Why this answer?" buttons; their clicks arrive as <c>MESSAGE_COMPONENT</c>
+/// interactions and are answered within the same window, to the clicker only (ephemeral).
 /// </summary>
 internal sealed class InteractionHandler(
     IOptions<DiscordOptions> options,
@@ -24,9 +28,11 @@ internal sealed class InteractionHandler(
     ICaseBot bot,
     DiscordRestClient rest,
     TimeProvider time,
-    ILogger<InteractionHandler> logger)
+    RecentAnswers recent,
+    ILogger<InteractionHandler> logger,
+    IFeedbackSink? votes = null)
 {
-    private const int PingType = 1, ApplicationCommandType = 2;
+    private const int PingType = 1, ApplicationCommandType = 2, MessageComponentType = 3;
     private const string Failure = "Sorry, something went wrong answering that. Please try again later.";
     private readonly DiscordOptions _options = options.Value;
 
@@ -36,6 +42,11 @@ internal sealed class InteractionHandler(
         if (type == PingType)
         {
             await responder.RespondAsync(DiscordMessages.Pong(), ct).ConfigureAwait(false);
+            return;
+        }
+        if (type == MessageComponentType)
+        {
+            await ComponentAsync(interaction, responder, ct).ConfigureAwait(false);
             return;
         }
         if (type != ApplicationCommandType)
@@ -79,33 +90,92 @@ internal sealed class InteractionHandler(
         {
             string content;
             bool ephemeral;
+            string? key = null;
             try
             {
                 var result = await answerTask.ConfigureAwait(false);
                 (content, ephemeral) = (DiscordAnswerFormatter.Render(result, profile.Value), result.Outcome is QuestionOutcome.Refused or QuestionOutcome.UsageError);
+                key = DiscordAnswerFormatter.FeedbackKey(result);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Answering /ask failed.");
                 (content, ephemeral) = (Failure, true);
             }
-            await responder.RespondAsync(DiscordMessages.ChannelMessage(content, ephemeral), ct).ConfigureAwait(false);
+            var callback = DiscordMessages.ChannelMessage(content, ephemeral);
+            ((JsonObject)callback["data"]!).WithFeedback(key);
+            await responder.RespondAsync(callback, ct).ConfigureAwait(false);
             return;
         }
 
         logger.LogInformation("Answer not ready within {Seconds:F1}s: deferring the /ask response.", _options.DeferAfter.TotalSeconds);
         await responder.RespondAsync(DiscordMessages.Deferred(), ct).ConfigureAwait(false);
         string late;
+        string? lateKey = null;
         try
         {
-            late = DiscordAnswerFormatter.Render(await answerTask.ConfigureAwait(false), profile.Value);
+            var result = await answerTask.ConfigureAwait(false);
+            late = DiscordAnswerFormatter.Render(result, profile.Value);
+            lateKey = DiscordAnswerFormatter.FeedbackKey(result);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Answering a deferred /ask failed.");
             late = Failure;
         }
-        await EditOriginalAsync(token, late, ct).ConfigureAwait(false);
+        await rest.SendAsync(DiscordRoute.EditOriginalResponse(_options.ApplicationId!, token), DiscordMessages.Edit(late).WithFeedback(lateKey), ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>A click on a button under an answer: a vote (one per member per answer, a second click changes it) or
+    /// "Why this answer?". Both are answered to the clicker only, within the 3-second window (a slow vote store
+    /// gets an ephemeral deferral and an edit).</summary>
+    private async Task ComponentAsync(DiscordInteraction interaction, IInteractionResponder responder, CancellationToken ct)
+    {
+        if (!FeedbackButtons.TryParse(interaction.Data?.CustomId, out var action, out var key))
+        {
+            logger.LogDebug("Ignoring a component interaction CaseBot did not make: {CustomId}", interaction.Data?.CustomId);
+            await responder.RespondAsync(DiscordMessages.ChannelMessage("That button is not one of mine.", ephemeral: true), ct).ConfigureAwait(false);
+            return;
+        }
+        if (action == FeedbackAction.Why)
+        {
+            var text = recent.Find(key) is { } answer ? WhyText.For(answer) : WhyText.Expired;
+            var content = DiscordMarkdown.Truncate(DiscordMarkdown.Escape(text), DiscordAnswerFormatter.MaxContentLength);
+            await responder.RespondAsync(DiscordMessages.ChannelMessage(content, ephemeral: true), ct).ConfigureAwait(false);
+            return;
+        }
+        if (votes is null || interaction.Token is not { } token)
+        {
+            await responder.RespondAsync(DiscordMessages.ChannelMessage("Votes are not recorded here.", ephemeral: true), ct).ConfigureAwait(false);
+            return;
+        }
+
+        var value = action == FeedbackAction.Up ? VoteValue.Up : VoteValue.Down;
+        var vote = votes.VoteAsync(new VoteCast(DiscordPlatform.Name, key, UserOf(interaction).Id, value, interaction.ChannelId), ct);
+        var deferral = Task.Delay(_options.DeferAfter, time, ct);
+        if (await Task.WhenAny(vote, deferral).ConfigureAwait(false) == vote)
+        {
+            await responder.RespondAsync(DiscordMessages.ChannelMessage(await VoteTextAsync(vote, value).ConfigureAwait(false), ephemeral: true), ct)
+                .ConfigureAwait(false);
+            return;
+        }
+        await responder.RespondAsync(DiscordMessages.Deferred(ephemeral: true), ct).ConfigureAwait(false);
+        await EditOriginalAsync(token, await VoteTextAsync(vote, value).ConfigureAwait(false), ct).ConfigureAwait(false);
+    }
+
+    private async Task<string> VoteTextAsync(Task<VoteOutcome> vote, VoteValue value)
+    {
+        try
+        {
+            var outcome = await vote.ConfigureAwait(false);
+            return $"Thanks: your {(value == VoteValue.Up ? "👍" : "👎")} is recorded ({outcome.Up} 👍, {outcome.Down} 👎). Click the other button to change it.";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Recording a Discord vote failed.");
+            return "Sorry, your vote could not be recorded. Please try again later.";
+        }
     }
 
     private async Task SourceAsync(DiscordInteraction interaction, IInteractionResponder responder, CancellationToken ct)

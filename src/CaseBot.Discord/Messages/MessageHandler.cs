@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using CaseBot.Core.Hosting;
 using CaseBot.Core.Pipeline;
@@ -10,17 +11,24 @@ using Microsoft.Extensions.Options;
 namespace CaseBot.Discord.Messages;
 
 /// <summary>
-/// Answers <c>MESSAGE_CREATE</c> events that are for the bot: a mention in a channel, or any message in a DM.
+/// Answers <c>MESSAGE_CREATE</c> events that are for the bot: a mention in a channel, any message in a DM, or a
+/// reply to one of the bot's answers (a follow-up: no mention needed, read with the reply chain's previous question).
 /// Messages from bots (CaseBot included) and webhooks are ignored, so two bots can never talk in a loop. The
 /// answer is a reply (message_reference) that pings nobody.
 /// </summary>
-internal sealed partial class MessageHandler(QuestionPipeline pipeline, IOptions<BotProfileOptions> profile, DiscordRestClient rest, ILogger<MessageHandler> logger)
+internal sealed partial class MessageHandler(
+    QuestionPipeline pipeline,
+    IOptions<BotProfileOptions> profile,
+    DiscordRestClient rest,
+    ReplyChains chains,
+    ILogger<MessageHandler> logger)
 {
     private const int DefaultType = 0, ReplyType = 19;
 
     /// <summary>The question in <paramref name="message"/> for the bot, "" when it is for the bot but empty, or null
     /// when the bot should stay silent.</summary>
-    internal static string? QuestionFor(DiscordMessage message, string? botUserId)
+    /// <param name="replyToBot">The message replies to one of the bot's messages.</param>
+    internal static string? QuestionFor(DiscordMessage message, string? botUserId, bool replyToBot = false)
     {
         if (botUserId is null) return null; // not READY yet: cannot tell mentions or our own messages apart
         if (message.WebhookId is not null || message.Author is not { } author) return null;
@@ -32,7 +40,9 @@ internal sealed partial class MessageHandler(QuestionPipeline pipeline, IOptions
         var mentionsBot = content.Contains($"<@{botUserId}>", StringComparison.Ordinal)
                           || content.Contains($"<@!{botUserId}>", StringComparison.Ordinal)
                           || (message.Mentions ?? []).Any(m => m?.Id == botUserId);
-        if (!isDm && !mentionsBot) return null;
+        if (!isDm && !mentionsBot && !replyToBot) return null;
+        // Without the MESSAGE_CONTENT intent a reply that does not ping the bot arrives empty: nothing to answer.
+        if (!isDm && !mentionsBot && string.IsNullOrWhiteSpace(content)) return null;
 
         var question = content.Replace($"<@{botUserId}>", " ", StringComparison.Ordinal)
             .Replace($"<@!{botUserId}>", " ", StringComparison.Ordinal);
@@ -41,18 +51,24 @@ internal sealed partial class MessageHandler(QuestionPipeline pipeline, IOptions
 
     public async Task HandleAsync(DiscordMessage message, string? botUserId, CancellationToken ct)
     {
-        var question = QuestionFor(message, botUserId);
+        var repliedTo = message.MessageReference?.MessageId;
+        var replyToBot = repliedTo is not null
+                         && (chains.Contains(repliedTo) || (botUserId is not null && message.ReferencedMessage?.Author?.Id == botUserId));
+        var question = QuestionFor(message, botUserId, replyToBot);
         if (question is null || message is not { Id: { } messageId, ChannelId: { } channelId, Author.Id: { } userId }) return;
 
-        var result = await pipeline.AskAsync(question,
-            new AskContext(DiscordPlatform.Name, channelId, userId, message.MessageReference?.MessageId), ct).ConfigureAwait(false);
+        // A reply to the bot continues that chain's conversation; anything else starts one at this message.
+        var thread = replyToBot ? chains.KeyOf(repliedTo!) ?? ReplyChains.NewKey(channelId, repliedTo!) : ReplyChains.NewKey(channelId, messageId);
+        var result = await pipeline.AskAsync(question, new AskContext(DiscordPlatform.Name, channelId, userId, thread), ct).ConfigureAwait(false);
         var content = DiscordAnswerFormatter.Render(result, profile.Value);
         var guildId = message.GuildId;
 
         try
         {
-            await rest.SendAsync(DiscordRoute.CreateMessage(channelId), DiscordMessages.Reply(content, messageId, channelId, guildId), ct)
+            var sent = await rest.SendAsync(DiscordRoute.CreateMessage(channelId), DiscordMessages.Reply(content, messageId, channelId, guildId).WithFeedback(DiscordAnswerFormatter.FeedbackKey(result)), ct)
                 .ConfigureAwait(false);
+            if (sent is { ValueKind: JsonValueKind.Object } created && created.TryGetProperty("id", out var id) && id.GetString() is { } botMessageId)
+                chains.Add(botMessageId, thread);
         }
         catch (DiscordRestException ex)
         {

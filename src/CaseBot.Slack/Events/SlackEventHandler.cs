@@ -6,9 +6,10 @@ namespace CaseBot.Slack.Events;
 
 /// <summary>
 /// Routes an Events API <c>event_callback</c> (from Socket Mode or HTTP): <c>app_mention</c> → threaded reply,
-/// <c>message</c> in a DM → answer in the DM. Ignores bots (any <c>bot_id</c>), edited/deleted/system messages (any
-/// <c>subtype</c>), CaseBot itself, channel messages (mentions already arrive as <c>app_mention</c>) and
-/// redeliveries of an <c>event_id</c> already handled.
+/// <c>message</c> in a DM → answer in the DM, <c>message</c> in a thread CaseBot answered → a follow-up, answered in
+/// the thread without a new mention (read with the thread's previous question). Ignores bots (any <c>bot_id</c>),
+/// edited/deleted/system messages (any <c>subtype</c>), CaseBot itself, other channel messages, messages that
+/// mention CaseBot (they also arrive as <c>app_mention</c>) and redeliveries of an <c>event_id</c> already handled.
 /// </summary>
 internal sealed class SlackEventHandler(
     SlackResponder responder,
@@ -45,7 +46,15 @@ internal sealed class SlackEventHandler(
         {
             await responder.AnswerAsync(question, new SlackResponder.Target(ev.Channel, ev.User, NonEmpty(ev.ThreadTs), IsDirect: true, ShowAsker: false), ct);
         }
+        else if (NonEmpty(ev.ThreadTs) is { } thread && !MentionsBot(ev.Text) && responder.IsConversation(ev.Channel, thread))
+        {
+            await responder.AnswerAsync(question, new SlackResponder.Target(ev.Channel, ev.User, thread, IsDirect: false, ShowAsker: false), ct);
+        }
     }
+
+    /// <summary>A message that mentions CaseBot also arrives as <c>app_mention</c> (another event id): answered there.</summary>
+    private bool MentionsBot(string? text) =>
+        identity.BotUserId is { } id && text is not null && text.Contains($"<@{id}", StringComparison.Ordinal);
 
     private bool IsFromBotOrSystem(SlackEvent ev) =>
         !string.IsNullOrEmpty(ev.BotId) || !string.IsNullOrEmpty(ev.Subtype) || (ev.User is not null && ev.User == identity.BotUserId);

@@ -32,11 +32,22 @@ internal sealed record SlackEvent(
 /// <summary>A <c>slash_commands</c> payload.</summary>
 internal sealed record SlashCommandPayload(string? Command, string? Text, string? UserId, string? ChannelId, string? ResponseUrl);
 
+/// <summary>An <c>interactive</c> payload of type <c>block_actions</c>: a click on a button CaseBot put under an answer.</summary>
+internal sealed record InteractivePayload(string? Type, SlackRef? User, SlackRef? Channel, InteractiveContainer? Container, BlockAction[]? Actions);
+
+internal sealed record SlackRef(string? Id);
+
+/// <summary>Where the clicked message is: its <c>ts</c> and, when it sits in a thread, the thread's.</summary>
+internal sealed record InteractiveContainer(string? MessageTs, string? ThreadTs, string? ChannelId);
+
+internal sealed record BlockAction(string? ActionId, string? Value);
+
 /// <summary>Source-generated reading of every Slack payload: no reflection, no <c>GetProperty</c> chains.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(SocketModeEnvelope))]
 [JsonSerializable(typeof(EventEnvelope))]
 [JsonSerializable(typeof(SlashCommandPayload))]
+[JsonSerializable(typeof(InteractivePayload))]
 internal sealed partial class SlackJson : JsonSerializerContext
 {
     /// <summary>Reads <paramref name="json"/> as <typeparamref name="T"/>; null when it is not that payload (wrong

@@ -30,10 +30,17 @@ internal sealed class SlackResponder(
     /// <param name="ResponseUrl">Slash commands: where to answer, which works where the bot is not a member.</param>
     public sealed record Target(string Channel, string User, string? ThreadTs, bool IsDirect, bool ShowAsker, string? ResponseUrl = null);
 
+    /// <summary>The conversation a thread is: its channel and root <c>ts</c> (a <c>ts</c> is unique only per channel).</summary>
+    public static string ThreadKey(string channel, string threadTs) => $"{channel}:{threadTs}";
+
+    /// <summary>True when CaseBot answered in that thread recently: a message there is for it without a mention.</summary>
+    public bool IsConversation(string channel, string threadTs) => pipeline.IsConversation(ThreadKey(channel, threadTs));
+
     public async Task AnswerAsync(string question, Target to, CancellationToken ct)
     {
+        var thread = to.ThreadTs is { Length: > 0 } ts ? ThreadKey(to.Channel, ts) : null;
         var asked = await pipeline.AskAsync(question,
-            new AskContext(SlackWebApiClient.Platform, to.Channel, to.User, to.ThreadTs), ct);
+            new AskContext(SlackWebApiClient.Platform, to.Channel, to.User, thread), ct);
         if (asked.Outcome == QuestionOutcome.Refused)
         {
             await ReplyQuietlyAsync(to, asked.Refusal ?? "Not now, please try again later.", ct);

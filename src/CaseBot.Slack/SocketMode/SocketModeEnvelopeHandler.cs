@@ -84,3 +84,20 @@ internal sealed class SlashCommandsEnvelopeHandler(SlashCommandHandler commands,
         return new EnvelopeDecision(outcome.Response, "slash command " + cmd.Command, outcome.FollowUp);
     }
 }
+
+/// <summary><c>interactive</c>: a click on an answer's buttons, acknowledged like any envelope, then handled by
+/// <see cref="SlackFeedbackHandler"/>.</summary>
+internal sealed class InteractiveEnvelopeHandler(SlackFeedbackHandler feedback, ILogger<InteractiveEnvelopeHandler> log) : IEnvelopeHandler
+{
+    public string EnvelopeType => "interactive";
+
+    public EnvelopeDecision Decide(JsonElement payload, bool acceptsResponsePayload)
+    {
+        if (SlackJson.TryRead(payload, SlackJson.Default.InteractivePayload) is not { } click)
+        {
+            log.LogWarning("Slack interactive envelope whose payload could not be read; acknowledged and skipped");
+            return default;
+        }
+        return new EnvelopeDecision(null, "interaction " + (click.Type ?? "?"), ct => feedback.HandleAsync(click, ct));
+    }
+}

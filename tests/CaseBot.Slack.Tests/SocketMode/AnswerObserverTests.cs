@@ -20,7 +20,7 @@ public sealed class AnswerObserverTests
         await host.Queue.WaitForCompletedAsync(1).WaitAsync(TimeSpan.FromSeconds(10));
 
         var seen = Assert.Single(observer.Seen);
-        Assert.Equal(new AskContext("slack", "C111", seen.Context.UserId, "1.1"), seen.Context);
+        Assert.Equal(new AskContext("slack", "C111", seen.Context.UserId, "C111:1.1"), seen.Context);
         Assert.False(string.IsNullOrEmpty(seen.Context.UserId));
         Assert.Equal("why was the contract blocked?", seen.Question);
     }
