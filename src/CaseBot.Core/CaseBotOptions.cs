@@ -7,7 +7,7 @@ public sealed class CaseBotOptions
 {
     public const string Section = "CaseBot";
 
-    /// <summary>Folder of the case documents (<c>*.txt</c>, <c>*.md</c>) and the optional <c>aliases.txt</c>.</summary>
+    /// <summary>Folder of the case documents (<c>*.txt</c>, <c>*.md</c>) and the optional <c>aliases.conf</c>.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "CaseBot:CorpusPath must name the corpus folder (env CaseBot__CorpusPath).")]
     public string CorpusPath { get; set; } = "corpus";
 

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using CaseBot.Adapters;
 using CaseBot.Core.Hosting;
 using CaseBot.Discord.Gateway;
 using CaseBot.Discord.Interactions;
@@ -6,12 +6,14 @@ using CaseBot.Discord.Messages;
 using CaseBot.Discord.Rest;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CaseBot.Discord;
 
 /// <summary>
 /// The Discord adapter as the host runs it: registers the commands, keeps the gateway session, and hands each
-/// event to its handler on the thread pool so that answering never holds up the read loop (and its heartbeats).
+/// event to the work queue so that answering never holds up the read loop (and its heartbeats). On stop it takes
+/// no new events, lets the accepted ones finish within the host's shutdown budget, then closes the gateway.
 /// </summary>
 internal sealed class DiscordAdapter(
     GatewayClient gateway,
@@ -19,13 +21,12 @@ internal sealed class DiscordAdapter(
     MessageHandler messages,
     InteractionHandler interactions,
     DiscordRestClient rest,
+    DiscordWorkQueue queue,
+    DiscordEventDedupe seen,
+    IOptions<HostOptions> host,
     ILogger<DiscordAdapter> logger) : BackgroundService, IChatAdapter
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
-    private readonly RecentIds _seen = new(4096);
-    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
-
-    public string Platform => "discord";
+    public string Platform => DiscordPlatform.Name;
 
     public bool IsConnected => gateway.IsConnected;
 
@@ -34,6 +35,13 @@ internal sealed class DiscordAdapter(
 
     /// <summary>True when it stopped because Discord refused it (fatal close code or rejected token), not for a shutdown.</summary>
     public bool Failed { get; private set; }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!await queue.StopAsync(WorkDispatcher.DrainBudget(host.Value.ShutdownTimeout), cancellationToken).ConfigureAwait(false))
+            logger.LogWarning("Discord: some accepted questions could not be answered within the shutdown budget.");
+        await base.StopAsync(cancellationToken).ConfigureAwait(false); // the gateway then closes with a close frame
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,8 +69,6 @@ internal sealed class DiscordAdapter(
         {
             Stopped = true;
             Failed |= gateway.FatalCloseCode is not null;
-            await Task.WhenAll(_inFlight.Keys).WaitAsync(DrainTimeout, CancellationToken.None)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -70,52 +76,38 @@ internal sealed class DiscordAdapter(
     {
         switch (dispatch.Type)
         {
-            case "MESSAGE_CREATE" when dispatch.Data.TryGetProperty("id", out var id) && _seen.Add("m" + id.GetString()):
-                var botUserId = gateway.BotUserId;
-                Track(() => messages.HandleAsync(dispatch.Data, botUserId, CancellationToken.None));
+            case "MESSAGE_CREATE":
+                if (Read(dispatch, DiscordEventJson.Default.DiscordMessage) is { Id: { } messageId } message && seen.FirstTime("m" + messageId))
+                {
+                    var botUserId = gateway.BotUserId;
+                    Dispatch("message", ct => messages.HandleAsync(message, botUserId, ct));
+                }
                 break;
-            case "INTERACTION_CREATE" when dispatch.Data.TryGetProperty("id", out var id) && _seen.Add("i" + id.GetString()):
-                var interactionId = id.GetString()!;
-                var token = dispatch.Data.GetProperty("token").GetString()!;
-                Track(() => interactions.HandleAsync(dispatch.Data, new RestInteractionResponder(rest, interactionId, token), CancellationToken.None));
+            case "INTERACTION_CREATE":
+                if (Read(dispatch, DiscordEventJson.Default.DiscordInteraction) is { Id: { } interactionId, Token: { } token } interaction
+                    && seen.FirstTime("i" + interactionId))
+                    Dispatch("interaction", ct => interactions.HandleAsync(interaction, new RestInteractionResponder(rest, interactionId, token), ct));
                 break;
         }
         return ValueTask.CompletedTask;
     }
 
-    private void Track(Func<Task> work)
+    private T? Read<T>(GatewayDispatch dispatch, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
     {
-        var task = Task.Run(async () =>
-        {
-            try
-            {
-                await work().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Handling a Discord event failed.");
-            }
-        });
-        _inFlight[task] = 0;
-        task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
+        var value = DiscordEventJson.TryRead(dispatch.Data, type);
+        if (value is null) logger.LogWarning("Skipping a {Event} whose data could not be read.", dispatch.Type);
+        return value;
     }
 
-    /// <summary>Ids of recently handled events: a replayed or duplicated event is never answered twice.</summary>
-    private sealed class RecentIds(int capacity)
+    private void Dispatch(string what, Func<CancellationToken, Task> work)
     {
-        private readonly Lock _lock = new();
-        private readonly HashSet<string> _set = [];
-        private readonly Queue<string> _order = new();
-
-        public bool Add(string id)
-        {
-            lock (_lock)
-            {
-                if (!_set.Add(id)) return false;
-                _order.Enqueue(id);
-                if (_order.Count > capacity) _set.Remove(_order.Dequeue());
-                return true;
-            }
-        }
+        if (!queue.TryEnqueue("Discord " + what, work))
+            logger.LogWarning("Discord {What} not handled: busy or stopping.", what);
     }
 }
+
+/// <summary>Discord's <see cref="WorkDispatcher"/>: 16 events handled at once, at most 1,000 waiting.</summary>
+internal sealed class DiscordWorkQueue(TimeProvider time, ILogger<DiscordWorkQueue> log) : WorkDispatcher(16, 1_000, time, log);
+
+/// <summary>Discord's <see cref="EventDedupe"/>: a replayed or duplicated event (a resume) is never answered twice.</summary>
+internal sealed class DiscordEventDedupe(TimeProvider time) : EventDedupe(time, TimeSpan.FromMinutes(15), capacity: 4096);

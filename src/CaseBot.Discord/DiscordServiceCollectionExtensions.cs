@@ -1,5 +1,5 @@
 using CaseBot.Core.Hosting;
-using CaseBot.Discord.Answering;
+using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Gateway;
 using CaseBot.Discord.Interactions;
 using CaseBot.Discord.Messages;
@@ -23,7 +23,7 @@ public static class DiscordServiceCollectionExtensions
     /// <summary>
     /// Registers the Discord adapter (options from the <c>Discord</c> section, hosted service, <c>IChatAdapter</c>)
     /// when a token is configured; returns false and registers nothing otherwise. Also registers
-    /// <see cref="DiscordInteractionEndpoint"/> for a host that mounts the HTTP interactions endpoint.
+    /// <see cref="IDiscordInteractionEndpoint"/> for a host that mounts the HTTP interactions endpoint.
     /// Needs <c>ICaseBot</c> registered by the host; <c>IBotMetrics</c> and <c>IQuestionGate</c> default to no-ops.
     /// </summary>
     public static bool AddDiscordAdapter(this IServiceCollection services, IConfiguration configuration)
@@ -39,9 +39,7 @@ public static class DiscordServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>());
 
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IBotMetrics>(NullBotMetrics.Instance);
-        services.TryAddSingleton<IQuestionGate, OpenQuestionGate>();
+        services.AddQuestionPipeline(configuration); // the clock, metrics and gate defaults too, when the host registered none
 
         // No HttpClient logging handlers: request URLs carry interaction tokens. The client logs route templates itself.
         services.AddHttpClient(HttpClientName)
@@ -53,17 +51,14 @@ public static class DiscordServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), sp.GetRequiredService<IOptions<DiscordOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IBotMetrics>(), sp.GetRequiredService<ILogger<DiscordRestClient>>()));
         services.TryAddSingleton<IGatewayTransportFactory, WebSocketGatewayTransportFactory>();
-        services.TryAddSingleton(sp => new GatewayClient(
-            sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<IGatewayTransportFactory>(),
-            sp.GetRequiredService<DiscordRestClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IBotMetrics>(),
-            sp.GetRequiredService<ILogger<GatewayClient>>()));
-        services.TryAddSingleton<DiscordAnswering>();
+        services.TryAddSingleton<GatewayClient>();
+        services.TryAddSingleton<DiscordWorkQueue>();
+        services.TryAddSingleton<DiscordEventDedupe>();
         services.TryAddSingleton<CommandRegistrar>();
+        services.TryAddSingleton<ReplyChains>();
         services.TryAddSingleton<MessageHandler>();
         services.TryAddSingleton<InteractionHandler>();
-        services.TryAddSingleton(sp => new DiscordInteractionEndpoint(
-            sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<InteractionHandler>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiscordInteractionEndpoint>>()));
+        services.TryAddSingleton<IDiscordInteractionEndpoint, DiscordInteractionEndpoint>(); // the web host mounts it
 
         services.TryAddSingleton<DiscordAdapter>();
         services.AddHostedService(sp => sp.GetRequiredService<DiscordAdapter>());

@@ -1,5 +1,5 @@
-using CaseBot.Core;
 using CaseBot.Core.Hosting;
+using CaseBot.Core.Pipeline;
 using CaseBot.Slack.Commands;
 using CaseBot.Slack.Events;
 using CaseBot.Slack.Formatting;
@@ -22,7 +22,7 @@ public static class SlackServiceCollectionExtensions
     /// Registers the Slack adapter (options from the <c>Slack</c> section, hosted service, <c>IChatAdapter</c>)
     /// when its tokens are configured; returns false and registers nothing otherwise.
     /// Socket Mode needs the app token and the bot token; HTTP mode the bot token and the signing secret (the host
-    /// then mounts <see cref="SlackHttpHandler"/>). The bare <c>SLACK_APP_TOKEN</c>, <c>SLACK_BOT_TOKEN</c> and
+    /// then mounts <see cref="ISlackHttpEndpoint"/>). The bare <c>SLACK_APP_TOKEN</c>, <c>SLACK_BOT_TOKEN</c> and
     /// <c>SLACK_SIGNING_SECRET</c> variables are accepted too.
     /// </summary>
     public static bool AddSlackAdapter(this IServiceCollection services, IConfiguration configuration)
@@ -50,53 +50,25 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
 
         services.AddHttpClient(SlackWebApiClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SlackWebApiClient(
-            sp.GetRequiredService<IHttpClientFactory>(),
-            sp.GetRequiredService<IOptions<SlackOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SlackWebApiClient>>(),
-            Metrics(sp)));
+        services.AddQuestionPipeline(configuration); // the clock, metrics and gate defaults too, when the host registered none
+        services.AddSingleton<SlackWebApiClient>();
 
         services.AddSingleton<SlackIdentity>();
-        services.AddSingleton(sp => new EventDeduplicator(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SlackEventDedupe>();
         services.AddSingleton<SlackWorkQueue>();
-        services.AddSingleton(sp => new SlackAnswerFormatter(sp.GetRequiredService<ICaseBot>()));
-        services.AddSingleton(sp => new SlackResponder(
-            sp.GetRequiredService<ICaseBot>(),
-            sp.GetRequiredService<SlackAnswerFormatter>(),
-            sp.GetRequiredService<SlackWebApiClient>(),
-            sp.GetService<IQuestionGate>() ?? new OpenQuestionGate(),
-            Metrics(sp),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SlackResponder>>()));
+        services.AddSingleton<SlackAnswerFormatter>();
+        services.AddSingleton<SlackResponder>();
         services.AddSingleton<SlackEventHandler>();
-        services.AddSingleton(sp => new SlashCommandHandler(
-            sp.GetRequiredService<ICaseBot>(),
-            sp.GetRequiredService<SlackResponder>(),
-            sp.GetRequiredService<SlackWebApiClient>(),
-            Metrics(sp),
-            sp.GetRequiredService<IOptions<SlackOptions>>(),
-            sp.GetRequiredService<ILogger<SlashCommandHandler>>()));
+        services.AddSingleton<SlashCommandHandler>();
 
         services.TryAddSingleton<ISocketModeTransport, ClientWebSocketTransport>();
+        services.AddSingleton<IEnvelopeHandler, EventsApiEnvelopeHandler>();
+        services.AddSingleton<IEnvelopeHandler, SlashCommandsEnvelopeHandler>();
+        services.AddSingleton<SlackFeedbackHandler>();
+        services.AddSingleton<IEnvelopeHandler, InteractiveEnvelopeHandler>();
         services.AddSingleton<ISocketModeEnvelopeHandler, SocketModeEnvelopeHandler>();
-        services.AddSingleton(sp => new SocketModeClient(
-            sp.GetRequiredService<SlackWebApiClient>(),
-            sp.GetRequiredService<ISocketModeTransport>(),
-            sp.GetRequiredService<ISocketModeEnvelopeHandler>(),
-            sp.GetRequiredService<SlackWorkQueue>(),
-            sp.GetRequiredService<IOptions<SlackOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            Metrics(sp),
-            sp.GetRequiredService<ILogger<SocketModeClient>>()));
-        services.AddSingleton(sp => new SlackHttpHandler(
-            sp.GetRequiredService<IOptions<SlackOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<SlackEventHandler>(),
-            sp.GetRequiredService<SlashCommandHandler>(),
-            sp.GetRequiredService<SlackWorkQueue>(),
-            sp.GetRequiredService<ILogger<SlackHttpHandler>>()));
+        services.AddSingleton<SocketModeClient>();
+        services.AddSingleton<ISlackHttpEndpoint, SlackHttpHandler>(); // the web host mounts it
 
         services.AddSingleton<SlackAdapter>();
         services.AddSingleton<IChatAdapter>(sp => sp.GetRequiredService<SlackAdapter>());
@@ -112,6 +84,4 @@ public static class SlackServiceCollectionExtensions
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    // The host registers real metrics; without them the adapter still runs.
-    private static IBotMetrics Metrics(IServiceProvider sp) => sp.GetService<IBotMetrics>() ?? NullBotMetrics.Instance;
 }

@@ -38,10 +38,5 @@ internal static class Make
     public static IOptions<InsightsOptions> Options(int capacity = 1000) =>
         Microsoft.Extensions.Options.Options.Create(new InsightsOptions { QueueCapacity = capacity });
 
-    public static string TempFolder(string name)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"{name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public static string TempFolder(string name) => RepoPaths.NewTempFolder(name);
 }

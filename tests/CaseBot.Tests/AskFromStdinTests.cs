@@ -8,7 +8,7 @@ public class AskFromStdinTests
     [Fact]
     public async Task Ask_dash_reads_the_question_from_standard_input()
     {
-        var root = FindRoot();
+        var root = RepoPaths.Root;
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -28,10 +28,4 @@ public class AskFromStdinTests
         Assert.Contains("Thiel", await output);
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return dir.FullName;
-        throw new InvalidOperationException("CaseBot.sln not found");
-    }
 }

@@ -6,7 +6,7 @@ namespace CaseBot.Tests;
 /// <summary>The casebot command run as users run it: the built executable, in a scratch working folder.</summary>
 public class CliTests
 {
-    private static readonly string RepoRoot = FindRoot();
+    private static readonly string RepoRoot = RepoPaths.Root;
     private static readonly string Corpus = Path.Combine(RepoRoot, "corpus");
 
     [Fact]
@@ -35,6 +35,17 @@ public class CliTests
         var (code, _, error) = Run("ask", "   ");
         Assert.Equal(2, code);
         Assert.Contains("usage: casebot ask", error);
+    }
+
+    [Fact]
+    public void Help_and_usage_describe_the_case_from_configuration()
+    {
+        var (_, help, _) = Run("--help");
+        Assert.Contains("CaseBot answers questions about the London mayor blocking the £50m Met Police contract with Palantir", help);
+
+        var (code, _, error) = Run(["ask", "   "], ("Bot__Description", "the harbour bridge inquiry"), ("Bot__ExampleQuestion", "Who approved it?"));
+        Assert.Equal(2, code);
+        Assert.Contains("Ask a question about the harbour bridge inquiry, for example: \"Who approved it?\"", error);
     }
 
     [Fact]
@@ -98,13 +109,16 @@ public class CliTests
         return dir;
     }
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
+    private static (int Code, string Output, string Error) Run(params string[] args) => Run(args, []);
+
+    private static (int Code, string Output, string Error) Run(string[] args, params (string Name, string Value)[] environment)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Scratch() };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "casebot.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("CaseBot__CorpusPath");
         psi.Environment.Remove("CaseBot__IndexPath");
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEndAsync();
@@ -114,12 +128,5 @@ public class CliTests
             throw new TimeoutException("casebot did not finish: " + string.Join(' ', args));
         }
         return (p.ExitCode, output.Result.Trim(), error.Result);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return dir.FullName;
-        throw new InvalidOperationException("CaseBot.sln not found");
     }
 }

@@ -9,7 +9,7 @@ namespace CaseBot.Tests;
 /// <summary><c>casebot report</c> and <c>casebot purge</c> over a SQLite insights store, run as users run them.</summary>
 public sealed class ReportCommandTests
 {
-    private static readonly string RepoRoot = FindRoot();
+    private static readonly string RepoRoot = RepoPaths.Root;
 
     private static QuestionRecord Q(string question, bool answered, DateTimeOffset at, params string[] cited) =>
         new(at, "slack", "C1", "somehash", question, answered, cited, answered ? 0.7 : 0.1, 3, AnswerKey.For(question, answered ? "a" : "d"));
@@ -45,16 +45,16 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
-    public async Task Report_replay_after_an_alias_line_lists_the_declined_question_the_rebuilt_index_answers()
+    public async Task Report_replay_lists_the_declined_question_the_current_index_answers_and_not_one_it_still_declines()
     {
+        // Declined when they were asked (by an older index); the replay asks them again against the index as it is now,
+        // here after a moderator's alias line. (The MiniLM engine already finds this one by its other words, with or
+        // without the alias: the replay is what is pinned.)
         const string question = "Who heads Palantir in Blighty?";
-        var data = await StoreWith(Q(question, false, DateTimeOffset.UtcNow.AddHours(-1)), Q("Is it raining in London?", false, DateTimeOffset.UtcNow));
+        var data = await StoreWith(Q(question, false, DateTimeOffset.UtcNow.AddHours(-1)), Q("What is the capital of Peru?", false, DateTimeOffset.UtcNow));
         var corpus = Path.Combine(Scratch(), "corpus");
         CopyFolder(Path.Combine(RepoRoot, "corpus"), corpus);
         var index = Scratch();
-
-        var (_, before, _) = Run("report", "--replay", "--data", data, "--corpus", corpus, "--index", index);
-        Assert.Contains("Declined before, answered by the current index:\n  none", before);
 
         await File.AppendAllTextAsync(Path.Combine(corpus, "aliases.conf"), "\nBlighty = UK\n");
         var (code, after, error) = Run("report", "--replay", "--json", "--data", data, "--corpus", corpus, "--index", index);
@@ -131,10 +131,4 @@ public sealed class ReportCommandTests
         return (p.ExitCode, output.Result.Trim(), error.Result);
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return dir.FullName;
-        throw new InvalidOperationException("CaseBot.sln not found");
-    }
 }

@@ -11,7 +11,7 @@ namespace CaseBot.Tests;
 public class ServeStartupTests
 {
     private const string Secret = "admin-token-secret-0123456789abcdef";
-    private static readonly string Corpus = Path.Combine(FindRoot(), "corpus");
+    private static readonly string Corpus = RepoPaths.Corpus;
 
     [Fact]
     public void A_missing_corpus_folder_without_an_index_is_one_line_and_exit_3()
@@ -92,79 +92,6 @@ public class ServeStartupTests
         return dir;
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return dir.FullName;
-        throw new InvalidOperationException("CaseBot.sln not found");
-    }
-}
-
-/// <summary>
-/// Makes a folder unwritable for CaseBot: mode 0555 for an ordinary user; for root (who ignores modes, as in CI
-/// containers) the immutable attribute; for root without CAP_LINUX_IMMUTABLE (Docker's default capabilities) a
-/// regular file where CaseBot must create its <c>leases</c> folder, which fails the same way at the first write.
-/// Disposing restores the folder.
-/// </summary>
-internal sealed class Unwritable : IDisposable
-{
-    private readonly string _folder;
-    private readonly string _how;
-
-    private Unwritable(string folder, string how) => (_folder, _how) = (folder, how);
-
-    private string Leases => Path.Combine(_folder, "leases");
-    private string Aside => Path.Combine(_folder, "leases.aside");
-
-    public static Unwritable Make(string folder)
-    {
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("These tests run on Linux.");
-        if (Environment.UserName != "root")
-        {
-            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
-                                         UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            return new Unwritable(folder, "mode");
-        }
-        if (Run("chattr", "+i", folder) == 0) return new Unwritable(folder, "immutable");
-        var blocked = new Unwritable(folder, "blocked");
-        if (Directory.Exists(blocked.Leases)) Directory.Move(blocked.Leases, blocked.Aside); // held leases stay held
-        File.WriteAllText(blocked.Leases, "");
-        return blocked;
-    }
-
-    public void Dispose()
-    {
-        switch (_how)
-        {
-            case "immutable":
-                Run("chattr", "-i", _folder);
-                break;
-            case "blocked":
-                File.Delete(Leases);
-                if (Directory.Exists(Aside)) Directory.Move(Aside, Leases);
-                break;
-            default:
-                if (!OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                break;
-        }
-    }
-
-    private static int Run(string file, params string[] args)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in args) start.ArgumentList.Add(a);
-            using var p = Process.Start(start)!;
-            p.WaitForExit();
-            return p.ExitCode;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return -1; // no chattr on this system
-        }
-    }
 }
 
 /// <summary>
@@ -180,7 +107,7 @@ public class CrossProcessReindexTests
         var corpus = Path.Combine(root, "corpus");
         var index = Path.Combine(root, "index");
         Directory.CreateDirectory(corpus);
-        foreach (var f in Directory.GetFiles(Path.Combine(FindRoot(), "corpus"))) File.Copy(f, Path.Combine(corpus, Path.GetFileName(f)));
+        foreach (var f in Directory.GetFiles(RepoPaths.Corpus)) File.Copy(f, Path.Combine(corpus, Path.GetFileName(f)));
         using var engine = Core.CaseBotService.Open(new Core.CaseBotOptions { CorpusPath = corpus, IndexPath = index });
         var held = engine.AcquireIndex(); // a question in flight
         var heldBuild = held.Index.Build;
@@ -212,10 +139,4 @@ public class CrossProcessReindexTests
         return p.ExitCode;
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return dir.FullName;
-        throw new InvalidOperationException("CaseBot.sln not found");
-    }
 }

@@ -13,7 +13,7 @@ public sealed class CorpusWatcherTests : IDisposable
 
     public CorpusWatcherTests() => RepoPaths.CopyFolder(RepoPaths.Corpus, _corpus);
 
-    public void Dispose() => RepoPaths.TryDelete(_corpus);
+    public void Dispose() => RepoPaths.DeleteQuietly(_corpus);
 
     private FakeCaseBot IndexedBot() => new(_corpus, CorpusLoader.Fingerprint(_corpus));
 
@@ -45,7 +45,7 @@ public sealed class CorpusWatcherTests : IDisposable
         var file = Directory.EnumerateFiles(_corpus, "*.txt").First();
         File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(5));
         Assert.False(await watcher.ReindexIfChangedAsync(CancellationToken.None));
-        Assert.Empty(bot.ReindexedBy);
+        Assert.Empty(bot.Reindexes);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class CorpusWatcherTests : IDisposable
 
         Assert.True(await watcher.ReindexIfChangedAsync(CancellationToken.None));
         Assert.False(await watcher.ReindexIfChangedAsync(CancellationToken.None));
-        Assert.Equal([CorpusWatcher.RequestedBy], bot.ReindexedBy);
+        Assert.Equal([CorpusWatcher.RequestedBy], bot.Reindexes);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class CorpusWatcherTests : IDisposable
 
         await File.AppendAllTextAsync(file, "\n\nFixed edit.");
         Assert.True(await watcher.ReindexIfChangedAsync(CancellationToken.None));
-        Assert.Equal(2, bot.ReindexedBy.Count);
+        Assert.Equal(2, bot.Reindexes.Count);
     }
 
     [Theory]

@@ -88,7 +88,7 @@ public sealed class EndpointTests
         await using var host = await RunningHost.StartAsync(bot, ["--Web:MaxQuestionLength=20"]);
         var response = await host.Http.GetAsync("/api/ask?q=" + new string('a', 21)).WaitAsync(Wait);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, bot.Questions);
+        Assert.Equal(0, bot.Asks);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
         _http.Dispose();
         await _app.StopAsync().WaitAsync(Wait);
         await _app.DisposeAsync();
-        RepoPaths.TryDelete(_scratch);
+        RepoPaths.DeleteQuietly(_scratch);
     }
 
     private static async Task<string> ErrorOf(HttpResponseMessage response)
@@ -162,7 +162,14 @@ public sealed class HostileRequestTests : IAsyncLifetime
     {
         await _http.PostAsync("/api/reindex", new StringContent("x")).WaitAsync(Wait);
         await _http.PostAsync("/slack/events", new StringContent("{}")).WaitAsync(Wait);
-        await _http.PostAsync("/discord/interactions", new ByteArrayContent(new byte[RequestErrors.MaxBodyBytes + 1])).WaitAsync(Wait);
+        try
+        {
+            await _http.PostAsync("/discord/interactions", new ByteArrayContent(new byte[RequestErrors.MaxBodyBytes + 1])).WaitAsync(Wait);
+        }
+        catch (HttpRequestException)
+        {
+            // Kestrel may answer 413 and close before the whole oversized body is sent (a broken pipe here): refused too.
+        }
 
         Assert.NotEmpty(_logs.Entries);
         foreach (var secret in new[] { AdminToken, SigningSecret, "xoxb-1-2-test", "discord-test-token-not-real" })

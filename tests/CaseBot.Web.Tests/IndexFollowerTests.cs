@@ -19,7 +19,7 @@ public sealed class IndexFollowerTests : IDisposable
 
     public IndexFollowerTests() => RepoPaths.CopyFolder(RepoPaths.Corpus, Corpus);
 
-    public void Dispose() => RepoPaths.TryDelete(_scratch);
+    public void Dispose() => RepoPaths.DeleteQuietly(_scratch);
 
     private void AddZebraArticle() =>
         File.WriteAllText(Path.Combine(Corpus, "005_zebra.txt"), "Zebra crossings outside City Hall were repainted in purple in June.");

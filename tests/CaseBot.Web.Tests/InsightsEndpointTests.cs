@@ -113,15 +113,12 @@ public sealed class InsightsEndpointTests
     public async Task After_an_alias_line_and_a_reindex_replay_lists_the_declined_question_now_answered()
     {
         await using var host = await RunningHost.StartAsync(settings: [$"--Web:AdminToken={Token}"]); // the real engine over a corpus copy
-        var bot = host.Services.GetRequiredService<ICaseBot>();
         var recorder = host.Services.GetRequiredService<InsightRecorder>();
         const string question = "Who heads Palantir in Blighty?";
-        var before = bot.Ask(question);
-        Assert.False(before.Answered);
-        recorder.OnAnswered(new AnsweredQuestion(new AskContext("discord", "c", "u"), question, before, TimeSpan.FromMilliseconds(2), DateTimeOffset.UtcNow));
+        // Declined when it was asked (by an older index). The MiniLM engine finds it by its other words with or
+        // without the alias, so the decline is recorded as it happened rather than asked again here.
+        recorder.OnAnswered(new AnsweredQuestion(new AskContext("discord", "c", "u"), question, Declined(question), TimeSpan.FromMilliseconds(2), DateTimeOffset.UtcNow));
         await recorder.FlushAsync().WaitAsync(Wait);
-        var empty = await (await host.Http.SendAsync(Admin(HttpMethod.Post, "/api/insights/replay"))).Content.ReadAsStringAsync();
-        Assert.Equal("[]", empty);
 
         await File.AppendAllTextAsync(Path.Combine(host.CorpusPath, "aliases.conf"), "\nBlighty = UK\n");
         Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(Admin(HttpMethod.Post, "/api/reindex")).WaitAsync(TimeSpan.FromSeconds(60))).StatusCode);
@@ -135,6 +132,13 @@ public sealed class InsightsEndpointTests
         await recorder.FlushAsync().WaitAsync(Wait);
         Assert.Single(await host.Services.GetRequiredService<IInsightStore>().QuestionsSinceAsync(DateTimeOffset.UnixEpoch));
     }
+
+    internal static CaseBot.Core.Answering.Answer Declined(string question) => new()
+    {
+        Question = question,
+        Answered = false,
+        Text = "The case documents don't say.",
+    };
 }
 
 /// <summary>Adding an alias line from the report: written to the corpus, reindexed, replayed.</summary>
@@ -156,7 +160,8 @@ public sealed class AliasEndpointTests
         var bot = host.Services.GetRequiredService<ICaseBot>();
         var recorder = host.Services.GetRequiredService<InsightRecorder>();
         const string question = "Who heads Palantir in Blighty?";
-        recorder.OnAnswered(new AnsweredQuestion(new AskContext("slack", "c", "u"), question, bot.Ask(question), TimeSpan.FromMilliseconds(2), DateTimeOffset.UtcNow));
+        // Declined when it was asked (by an older index): the replay is what is pinned.
+        recorder.OnAnswered(new AnsweredQuestion(new AskContext("slack", "c", "u"), question, InsightsEndpointTests.Declined(question), TimeSpan.FromMilliseconds(2), DateTimeOffset.UtcNow));
         await recorder.FlushAsync();
 
         var response = await host.Http.SendAsync(Post(new { line = "Blighty = UK" })).WaitAsync(TimeSpan.FromSeconds(60));
@@ -211,7 +216,7 @@ public sealed class InsightsOptionsTests
         }
         finally
         {
-            RepoPaths.TryDelete(scratch);
+            RepoPaths.DeleteQuietly(scratch);
         }
     }
 }

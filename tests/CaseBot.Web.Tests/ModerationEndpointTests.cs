@@ -26,7 +26,7 @@ public sealed class ModerationEndpointTests
         var response = await host.Http.SendAsync(ReindexRequest("anything-at-all-long-enough")).WaitAsync(Wait);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("Web__AdminToken", await response.Content.ReadAsStringAsync());
-        Assert.Empty(bot.ReindexedBy);
+        Assert.Empty(bot.Reindexes);
     }
 
     [Theory]
@@ -44,7 +44,7 @@ public sealed class ModerationEndpointTests
         var response = await host.Http.SendAsync(request).WaitAsync(Wait);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain(Token, await response.Content.ReadAsStringAsync());
-        Assert.Empty(bot.ReindexedBy);
+        Assert.Empty(bot.Reindexes);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class ModerationEndpointTests
         await using var host = await RunningHost.StartAsync(bot, [$"--Web:AdminToken={Token}"]);
         var response = await host.Http.SendAsync(ReindexRequest(Token)).WaitAsync(Wait);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var who = Assert.Single(bot.ReindexedBy);
+        var who = Assert.Single(bot.Reindexes);
         Assert.Equal("web console (127.0.0.1)", who);
 
         var status = JsonDocument.Parse(await host.Http.GetStringAsync("/api/status").WaitAsync(Wait)).RootElement;
@@ -90,7 +90,7 @@ public sealed class ModerationEndpointTests
         Assert.NotNull(retry);
         Assert.InRange(retry.Value.TotalSeconds, 1, 600);
         Assert.Contains("please wait", JsonDocument.Parse(await third.Content.ReadAsStringAsync()).RootElement.GetProperty("refusal").GetString());
-        Assert.Equal(2, bot.Questions);
+        Assert.Equal(2, bot.Asks);
         Assert.Contains("casebot_questions_refused_total{platform=\"web\",reason=\"rate_limit\"} 1",
             await host.Http.GetStringAsync("/metrics").WaitAsync(Wait));
     }

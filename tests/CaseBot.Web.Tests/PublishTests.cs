@@ -19,7 +19,7 @@ public sealed partial class PublishTests : IDisposable
 {
     private readonly string _scratch = RepoPaths.NewTempFolder("casebot-publish");
 
-    public void Dispose() => RepoPaths.TryDelete(_scratch);
+    public void Dispose() => RepoPaths.DeleteQuietly(_scratch);
 
     [Fact]
     public async Task Published_app_started_like_the_Dockerfile_serves_healthz_and_answers()

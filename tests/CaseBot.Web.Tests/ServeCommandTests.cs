@@ -18,7 +18,7 @@ public sealed class ServeCommandTests
         }
         finally
         {
-            RepoPaths.TryDelete(index);
+            RepoPaths.DeleteQuietly(index);
         }
     }
 
@@ -36,7 +36,7 @@ public sealed class ServeCommandTests
         }
         finally
         {
-            RepoPaths.TryDelete(index);
+            RepoPaths.DeleteQuietly(index);
         }
     }
 

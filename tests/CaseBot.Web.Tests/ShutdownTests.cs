@@ -9,14 +9,15 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Stop_finishes_the_question_in_flight_and_refuses_new_ones()
     {
-        var bot = new FakeCaseBot { Hold = new ManualResetEventSlim(false) };
+        var bot = new FakeCaseBot();
+        bot.Hold();
         await using var host = await RunningHost.StartAsync(bot);
 
         var inFlight = host.Http.GetAsync("/api/ask?q=Palantir");
         await bot.AskStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         var stopping = host.App.StopAsync();
-        await WaitUntil(() => host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
+        await Wait.UntilAsync(() => host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
 
         // A new question while stopping is not answered (connection refused, or 503 on a live connection).
         using (var late = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(5) })
@@ -30,21 +31,11 @@ public sealed class ShutdownTests
             catch (TaskCanceledException) { }
         }
 
-        bot.Hold.Set();
+        bot.Release();
         var answered = await inFlight.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Contains("Palantir", await answered.Content.ReadAsStringAsync());
         await stopping.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.Equal(1, bot.Questions);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in 10 s");
-            await Task.Delay(20);
-        }
+        Assert.Equal(1, bot.Asks);
     }
 }

@@ -1,7 +1,9 @@
 using System.Text;
 using CaseBot.Core.Answering;
 using CaseBot.Core.Corpus;
+using CaseBot.Core.Hosting;
 using CaseBot.Core.Indexing;
+using CaseBot.Core.Pipeline;
 
 namespace CaseBot.Discord.Formatting;
 
@@ -16,13 +18,28 @@ internal static class DiscordAnswerFormatter
     private const int MaxTitleLength = 120;
     private const int MaxQuotesShown = 5;
 
-    public const string Usage =
-        "Ask me about the case of the London mayor, the Met Police and Palantir: `/ask question: why was the contract blocked?`, " +
-        "or mention me with your question. `/source id: 004` shows a document.";
+    /// <summary>The usage help, from the configured profile (no case is baked into the code).</summary>
+    public static string Usage(BotProfileOptions profile) => DiscordMarkdown.Truncate(
+        $"Ask me about {DiscordMarkdown.Escape(profile.Description)}: `/ask question: {profile.ExampleQuestion.Replace("`", "'")}`, " +
+        "or mention me with your question. `/source id:` with a document id shows that document.", MaxContentLength);
 
-    public static string Format(Answer answer)
+    /// <summary>What the pipeline decided, as message content: the answer, the usage help, or the refusal.</summary>
+    public static string Render(QuestionResult result, BotProfileOptions profile) => result.Outcome switch
     {
-        if (answer.IsUsageError) return Usage;
+        QuestionOutcome.Refused => Plain(result.Refusal ?? "Not now."),
+        QuestionOutcome.UsageError => Usage(profile),
+        _ => Format(result.Answer!, profile),
+    };
+
+    /// <summary>The key the feedback buttons carry: set for an answer or a decline, null for refusals and usage help.</summary>
+    public static string? FeedbackKey(QuestionResult result) =>
+        result.Outcome is QuestionOutcome.Answered or QuestionOutcome.Declined && result.Answer is { } answer
+            ? Core.Feedback.AnswerKey.For(answer)
+            : null;
+
+    public static string Format(Answer answer, BotProfileOptions? profile = null)
+    {
+        if (answer.IsUsageError) return Usage(profile ?? new BotProfileOptions());
         return answer.Answered && answer.Citations.Count > 0 ? FormatAnswered(answer) : FormatDeclined(answer);
     }
 

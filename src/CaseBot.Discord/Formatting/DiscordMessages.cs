@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CaseBot.Core.Feedback;
 
 namespace CaseBot.Discord.Formatting;
 
@@ -35,6 +36,35 @@ internal static class DiscordMessages
     /// <summary>Interaction callback type 5: "thinking…", edited later. Only the ephemeral flag is allowed here.</summary>
     public static JsonObject Deferred(bool ephemeral = false) =>
         ephemeral ? new JsonObject { ["type"] = 5, ["data"] = new JsonObject { ["flags"] = FlagEphemeral } } : new JsonObject { ["type"] = 5 };
+
+    /// <summary>Message components under an answer: 👍, 👎 and "Why this answer?" buttons whose custom ids carry
+    /// the answer's key (<see cref="FeedbackButtons"/>).</summary>
+    public static JsonArray FeedbackComponents(string answerKey) =>
+    [
+        new JsonObject
+        {
+            ["type"] = 1, // action row
+            ["components"] = new JsonArray(
+                Button(FeedbackButtons.Id(FeedbackAction.Up, answerKey), "👍", null),
+                Button(FeedbackButtons.Id(FeedbackAction.Down, answerKey), "👎", null),
+                Button(FeedbackButtons.Id(FeedbackAction.Why, answerKey), null, "Why this answer?")),
+        },
+    ];
+
+    private static JsonObject Button(string customId, string? emoji, string? label)
+    {
+        var button = new JsonObject { ["type"] = 2, ["style"] = 2, ["custom_id"] = customId }; // secondary
+        if (emoji is not null) button["emoji"] = new JsonObject { ["name"] = emoji };
+        if (label is not null) button["label"] = label;
+        return button;
+    }
+
+    /// <summary>Adds the feedback buttons to a message body (or an interaction's data) when there is an answer.</summary>
+    public static JsonObject WithFeedback(this JsonObject body, string? answerKey)
+    {
+        if (answerKey is not null) body["components"] = FeedbackComponents(answerKey);
+        return body;
+    }
 
     public static JsonObject Pong() => new() { ["type"] = 1 };
 

@@ -1,3 +1,5 @@
+using CaseBot.Adapters;
+
 namespace CaseBot.Discord.Gateway;
 
 /// <summary>One gateway connection's wire: text frames in and out, and how it closed. Abstracted so the
@@ -10,7 +12,7 @@ internal interface IGatewayTransport : IAsyncDisposable
     Task SendAsync(string json, CancellationToken ct);
 
     /// <summary>The next whole text frame, or the close the server sent. Throws when the socket drops.</summary>
-    Task<GatewayFrame> ReceiveAsync(CancellationToken ct);
+    Task<TextFrame> ReceiveAsync(CancellationToken ct);
 
     /// <summary>Best-effort close handshake with <paramref name="code"/>; never waits long.</summary>
     Task CloseAsync(int code, string reason);
@@ -22,11 +24,4 @@ internal interface IGatewayTransport : IAsyncDisposable
 internal interface IGatewayTransportFactory
 {
     IGatewayTransport Create();
-}
-
-/// <summary>A received text frame (<see cref="Text"/> set) or a close (<see cref="CloseCode"/>, null when none was given).</summary>
-internal readonly record struct GatewayFrame(string? Text, bool IsClose, int? CloseCode, string? CloseReason)
-{
-    public static GatewayFrame Message(string text) => new(text, false, null, null);
-    public static GatewayFrame Closed(int? code, string? reason) => new(null, true, code, reason);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseBot.Discord.Formatting;
+using CaseBot.Discord.Gateway;
 using CaseBot.Discord.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,10 +20,20 @@ public sealed record DiscordHttpResponse(int StatusCode, string Body)
 /// the raw body. Bad or missing signatures get 401 (Discord probes with deliberately bad ones); PING gets PONG;
 /// commands get their first response as the HTTP reply, and any later edit goes over REST.
 /// </summary>
-public sealed class DiscordInteractionEndpoint : IDisposable
+public interface IDiscordInteractionEndpoint
 {
-    public const string SignatureHeader = "X-Signature-Ed25519";
-    public const string TimestampHeader = "X-Signature-Timestamp";
+    const string SignatureHeader = "X-Signature-Ed25519";
+    const string TimestampHeader = "X-Signature-Timestamp";
+
+    /// <summary>False when no public key is configured: the host should not mount the endpoint.</summary>
+    bool Enabled { get; }
+
+    Task<DiscordHttpResponse> HandleAsync(string? signature, string? timestamp, ReadOnlyMemory<byte> body, CancellationToken ct = default);
+}
+
+/// <summary>The <see cref="IDiscordInteractionEndpoint"/> of the Discord adapter.</summary>
+internal sealed class DiscordInteractionEndpoint : IDiscordInteractionEndpoint
+{
     /// <summary>Discord drops the request after 3 s; answer before that even if the handler misbehaves.</summary>
     private static readonly TimeSpan ResponseWindow = TimeSpan.FromSeconds(2.8);
 
@@ -30,11 +41,12 @@ public sealed class DiscordInteractionEndpoint : IDisposable
     private readonly InteractionHandler _handler;
     private readonly TimeProvider _time;
     private readonly ILogger<DiscordInteractionEndpoint> _logger;
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly DiscordWorkQueue _queue;
 
-    internal DiscordInteractionEndpoint(IOptions<DiscordOptions> options, InteractionHandler handler, TimeProvider time,
-        ILogger<DiscordInteractionEndpoint> logger)
+    public DiscordInteractionEndpoint(IOptions<DiscordOptions> options, InteractionHandler handler, DiscordWorkQueue queue,
+        TimeProvider time, ILogger<DiscordInteractionEndpoint> logger)
     {
+        _queue = queue;
         var key = options.Value.PublicKey;
         _verifier = string.IsNullOrEmpty(key) ? null : new Ed25519SignatureVerifier(key);
         _handler = handler;
@@ -42,7 +54,6 @@ public sealed class DiscordInteractionEndpoint : IDisposable
         _logger = logger;
     }
 
-    /// <summary>False when no public key is configured: the host should not mount the endpoint.</summary>
     public bool Enabled => _verifier is not null;
 
     public async Task<DiscordHttpResponse> HandleAsync(string? signature, string? timestamp, ReadOnlyMemory<byte> body,
@@ -55,33 +66,41 @@ public sealed class DiscordInteractionEndpoint : IDisposable
             return new DiscordHttpResponse(401, """{"error":"invalid request signature"}""");
         }
 
-        JsonElement interaction;
+        DiscordInteraction? interaction;
         try
         {
-            using var doc = JsonDocument.Parse(body);
-            interaction = doc.RootElement.Clone();
+            interaction = JsonSerializer.Deserialize(body.Span, DiscordEventJson.Default.DiscordInteraction);
         }
         catch (JsonException)
         {
-            return new DiscordHttpResponse(400, """{"error":"body is not JSON"}""");
+            interaction = null;
         }
+        if (interaction is null) return new DiscordHttpResponse(400, """{"error":"body is not an interaction"}""");
 
         var responder = new HttpReplyResponder();
-        // The work outlives this request (a deferred answer is edited in later), so it runs on the endpoint's lifetime.
-        var work = Task.Run(() => _handler.HandleAsync(interaction, responder, _stopping.Token), CancellationToken.None);
+        // The work outlives this request (a deferred answer is edited in later), so it runs on the adapter's work
+        // queue, which lets it finish when the host stops instead of leaving the user on "thinking…".
+        var work = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.TryEnqueue("Discord HTTP interaction", async token =>
+            {
+                try
+                {
+                    await _handler.HandleAsync(interaction, responder, token).ConfigureAwait(false);
+                    work.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    work.TrySetException(ex); // logged below, once
+                }
+            }))
+            return new DiscordHttpResponse(503, """{"error":"busy or stopping"}""");
         var window = Task.Delay(ResponseWindow, _time, ct);
-        var first = await Task.WhenAny(responder.FirstResponse, work, window).ConfigureAwait(false);
+        var first = await Task.WhenAny(responder.FirstResponse, work.Task, window).ConfigureAwait(false);
         if (responder.FirstResponse.IsCompletedSuccessfully)
             return new DiscordHttpResponse(200, responder.FirstResponse.Result.ToJsonString());
 
-        if (first == work && work.Exception is { } ex) _logger.LogError(ex.InnerException, "Handling a Discord HTTP interaction failed.");
+        if (first == work.Task && work.Task.Exception is { } ex) _logger.LogError(ex.InnerException, "Handling a Discord HTTP interaction failed.");
         else _logger.LogWarning("A Discord HTTP interaction got no response in time.");
         return new DiscordHttpResponse(500, new JsonObject { ["error"] = "no response" }.ToJsonString());
-    }
-
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
     }
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CaseBot.Core;
+using CaseBot.Core.Feedback;
 using CaseBot.Core.Hosting;
-using CaseBot.Discord.Answering;
+using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Formatting;
+using CaseBot.Discord.Gateway;
 using CaseBot.Discord.Options;
 using CaseBot.Discord.Rest;
 using Microsoft.Extensions.Logging;
@@ -15,26 +18,35 @@ namespace CaseBot.Discord.Interactions;
 /// Answers <c>/ask</c>, <c>/source</c> and <c>/reindex</c>. The first response goes out within Discord's 3-second
 /// window: the answer itself (type 4) when it is ready within <see cref="DiscordOptions.DeferAfter"/>, else a
 /// deferral (type 5) followed by an edit of the original response. Refusals and usage errors are ephemeral.
+/// Answers carry 👍 / 👎 / "Why this answer?" buttons; their clicks arrive as <c>MESSAGE_COMPONENT</c>
+/// interactions and are answered within the same window, to the clicker only (ephemeral).
 /// </summary>
 internal sealed class InteractionHandler(
     IOptions<DiscordOptions> options,
-    DiscordAnswering answering,
+    QuestionPipeline pipeline,
+    IOptions<BotProfileOptions> profile,
     ICaseBot bot,
     DiscordRestClient rest,
-    IBotMetrics metrics,
     TimeProvider time,
-    ILogger<InteractionHandler> logger)
+    RecentAnswers recent,
+    ILogger<InteractionHandler> logger,
+    IFeedbackSink? votes = null)
 {
-    private const int PingType = 1, ApplicationCommandType = 2;
+    private const int PingType = 1, ApplicationCommandType = 2, MessageComponentType = 3;
     private const string Failure = "Sorry, something went wrong answering that. Please try again later.";
     private readonly DiscordOptions _options = options.Value;
 
-    public async Task HandleAsync(JsonElement interaction, IInteractionResponder responder, CancellationToken ct)
+    public async Task HandleAsync(DiscordInteraction interaction, IInteractionResponder responder, CancellationToken ct)
     {
-        var type = interaction.TryGetProperty("type", out var t) && t.TryGetInt32(out var ti) ? ti : 0;
+        var type = interaction.Type;
         if (type == PingType)
         {
             await responder.RespondAsync(DiscordMessages.Pong(), ct).ConfigureAwait(false);
+            return;
+        }
+        if (type == MessageComponentType)
+        {
+            await ComponentAsync(interaction, responder, ct).ConfigureAwait(false);
             return;
         }
         if (type != ApplicationCommandType)
@@ -43,10 +55,14 @@ internal sealed class InteractionHandler(
             return;
         }
 
-        var token = interaction.GetProperty("token").GetString()!;
-        var name = interaction.GetProperty("data").GetProperty("name").GetString();
+        if (interaction.Token is not { } token)
+        {
+            logger.LogWarning("Ignoring an application command without a token.");
+            return;
+        }
+        var name = interaction.Data?.Name;
         var user = UserOf(interaction);
-        var channelId = interaction.TryGetProperty("channel_id", out var c) ? c.GetString() : null;
+        var channelId = interaction.ChannelId;
         switch (name)
         {
             case SlashCommands.Ask:
@@ -64,59 +80,105 @@ internal sealed class InteractionHandler(
         }
     }
 
-    private async Task AskAsync(JsonElement interaction, IInteractionResponder responder, string token, string userId, string? channelId,
+    private async Task AskAsync(DiscordInteraction interaction, IInteractionResponder responder, string token, string userId, string? channelId,
         CancellationToken ct)
     {
-        var question = Option(interaction, SlashCommands.QuestionOption);
-        if (string.IsNullOrWhiteSpace(question))
-        {
-            await responder.RespondAsync(DiscordMessages.ChannelMessage(DiscordAnswerFormatter.Usage, ephemeral: true), ct).ConfigureAwait(false);
-            return;
-        }
-        var gate = answering.Check(userId, channelId);
-        if (!gate.Allowed)
-        {
-            await responder.RespondAsync(DiscordMessages.ChannelMessage(DiscordAnswerFormatter.Plain(gate.Refusal ?? "Not now."), ephemeral: true), ct)
-                .ConfigureAwait(false);
-            return;
-        }
-
-        var answerTask = answering.AskAsync(question);
+        var question = Option(interaction, SlashCommands.QuestionOption) ?? "";
+        var answerTask = pipeline.AskAsync(question, new AskContext(DiscordPlatform.Name, channelId, userId), ct);
         var deferral = Task.Delay(_options.DeferAfter, time, ct);
         if (await Task.WhenAny(answerTask, deferral).ConfigureAwait(false) == answerTask)
         {
             string content;
             bool ephemeral;
+            string? key = null;
             try
             {
-                var answer = await answerTask.ConfigureAwait(false);
-                (content, ephemeral) = (DiscordAnswerFormatter.Format(answer), answer.IsUsageError);
+                var result = await answerTask.ConfigureAwait(false);
+                (content, ephemeral) = (DiscordAnswerFormatter.Render(result, profile.Value), result.Outcome is QuestionOutcome.Refused or QuestionOutcome.UsageError);
+                key = DiscordAnswerFormatter.FeedbackKey(result);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Answering /ask failed.");
                 (content, ephemeral) = (Failure, true);
             }
-            await responder.RespondAsync(DiscordMessages.ChannelMessage(content, ephemeral), ct).ConfigureAwait(false);
+            var callback = DiscordMessages.ChannelMessage(content, ephemeral);
+            ((JsonObject)callback["data"]!).WithFeedback(key);
+            await responder.RespondAsync(callback, ct).ConfigureAwait(false);
             return;
         }
 
         logger.LogInformation("Answer not ready within {Seconds:F1}s: deferring the /ask response.", _options.DeferAfter.TotalSeconds);
         await responder.RespondAsync(DiscordMessages.Deferred(), ct).ConfigureAwait(false);
         string late;
+        string? lateKey = null;
         try
         {
-            late = DiscordAnswerFormatter.Format(await answerTask.ConfigureAwait(false));
+            var result = await answerTask.ConfigureAwait(false);
+            late = DiscordAnswerFormatter.Render(result, profile.Value);
+            lateKey = DiscordAnswerFormatter.FeedbackKey(result);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Answering a deferred /ask failed.");
             late = Failure;
         }
-        await EditOriginalAsync(token, late, ct).ConfigureAwait(false);
+        await rest.SendAsync(DiscordRoute.EditOriginalResponse(_options.ApplicationId!, token), DiscordMessages.Edit(late).WithFeedback(lateKey), ct)
+            .ConfigureAwait(false);
     }
 
-    private async Task SourceAsync(JsonElement interaction, IInteractionResponder responder, CancellationToken ct)
+    /// <summary>A click on a button under an answer: a vote (one per member per answer, a second click changes it) or
+    /// "Why this answer?". Both are answered to the clicker only, within the 3-second window (a slow vote store
+    /// gets an ephemeral deferral and an edit).</summary>
+    private async Task ComponentAsync(DiscordInteraction interaction, IInteractionResponder responder, CancellationToken ct)
+    {
+        if (!FeedbackButtons.TryParse(interaction.Data?.CustomId, out var action, out var key))
+        {
+            logger.LogDebug("Ignoring a component interaction CaseBot did not make: {CustomId}", interaction.Data?.CustomId);
+            await responder.RespondAsync(DiscordMessages.ChannelMessage("That button is not one of mine.", ephemeral: true), ct).ConfigureAwait(false);
+            return;
+        }
+        if (action == FeedbackAction.Why)
+        {
+            var text = recent.Find(key) is { } answer ? WhyText.For(answer) : WhyText.Expired;
+            var content = DiscordMarkdown.Truncate(DiscordMarkdown.Escape(text), DiscordAnswerFormatter.MaxContentLength);
+            await responder.RespondAsync(DiscordMessages.ChannelMessage(content, ephemeral: true), ct).ConfigureAwait(false);
+            return;
+        }
+        if (votes is null || interaction.Token is not { } token)
+        {
+            await responder.RespondAsync(DiscordMessages.ChannelMessage("Votes are not recorded here.", ephemeral: true), ct).ConfigureAwait(false);
+            return;
+        }
+
+        var value = action == FeedbackAction.Up ? VoteValue.Up : VoteValue.Down;
+        var vote = votes.VoteAsync(new VoteCast(DiscordPlatform.Name, key, UserOf(interaction).Id, value, interaction.ChannelId), ct);
+        var deferral = Task.Delay(_options.DeferAfter, time, ct);
+        if (await Task.WhenAny(vote, deferral).ConfigureAwait(false) == vote)
+        {
+            await responder.RespondAsync(DiscordMessages.ChannelMessage(await VoteTextAsync(vote, value).ConfigureAwait(false), ephemeral: true), ct)
+                .ConfigureAwait(false);
+            return;
+        }
+        await responder.RespondAsync(DiscordMessages.Deferred(ephemeral: true), ct).ConfigureAwait(false);
+        await EditOriginalAsync(token, await VoteTextAsync(vote, value).ConfigureAwait(false), ct).ConfigureAwait(false);
+    }
+
+    private async Task<string> VoteTextAsync(Task<VoteOutcome> vote, VoteValue value)
+    {
+        try
+        {
+            var outcome = await vote.ConfigureAwait(false);
+            return $"Thanks: your {(value == VoteValue.Up ? "👍" : "👎")} is recorded ({outcome.Up} 👍, {outcome.Down} 👎). Click the other button to change it.";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Recording a Discord vote failed.");
+            return "Sorry, your vote could not be recorded. Please try again later.";
+        }
+    }
+
+    private async Task SourceAsync(DiscordInteraction interaction, IInteractionResponder responder, CancellationToken ct)
     {
         var id = Option(interaction, SlashCommands.IdOption)?.Trim().Trim('[', ']');
         var doc = string.IsNullOrEmpty(id) ? null : bot.FindDocument(id);
@@ -126,7 +188,7 @@ internal sealed class InteractionHandler(
         await responder.RespondAsync(response, ct).ConfigureAwait(false);
     }
 
-    private async Task ReindexAsync(JsonElement interaction, IInteractionResponder responder, string token, (string Id, string Name) user,
+    private async Task ReindexAsync(DiscordInteraction interaction, IInteractionResponder responder, string token, (string Id, string Name) user,
         CancellationToken ct)
     {
         // default_member_permissions only hides the command; server admins can grant it to anyone, so check again.
@@ -141,14 +203,13 @@ internal sealed class InteractionHandler(
         string content;
         try
         {
+            // The engine counts the reindex in the metrics (whoever asked for it): counting here too would double it.
             var result = await bot.ReindexAsync($"discord:{user.Name} ({user.Id})", ct).ConfigureAwait(false);
-            metrics.Reindexed(result.Succeeded);
             content = DiscordAnswerFormatter.FormatReindex(result);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Reindex requested from Discord failed.");
-            metrics.Reindexed(false);
             content = Failure;
         }
         await EditOriginalAsync(token, content, ct).ConfigureAwait(false);
@@ -158,28 +219,22 @@ internal sealed class InteractionHandler(
         await rest.SendAsync(DiscordRoute.EditOriginalResponse(_options.ApplicationId!, token), DiscordMessages.Edit(content), ct)
             .ConfigureAwait(false);
 
-    internal static bool HasManageGuild(JsonElement interaction) =>
-        interaction.TryGetProperty("member", out var member)
-        && member.TryGetProperty("permissions", out var p) && p.ValueKind == JsonValueKind.String
-        && ulong.TryParse(p.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var permissions)
+    internal static bool HasManageGuild(DiscordInteraction interaction) =>
+        ulong.TryParse(interaction.Member?.Permissions, NumberStyles.None, CultureInfo.InvariantCulture, out var permissions)
         && (permissions & SlashCommands.ManageGuildPermission) != 0;
 
-    private static (string Id, string Name) UserOf(JsonElement interaction)
+    private static (string Id, string Name) UserOf(DiscordInteraction interaction)
     {
-        var user = interaction.TryGetProperty("member", out var member) && member.TryGetProperty("user", out var mu) ? mu
-            : interaction.TryGetProperty("user", out var u) ? u : default;
-        if (user.ValueKind != JsonValueKind.Object) return ("unknown", "unknown");
-        var id = user.TryGetProperty("id", out var i) ? i.GetString() ?? "unknown" : "unknown";
-        var name = user.TryGetProperty("username", out var n) ? n.GetString() ?? id : id;
-        return (id, name);
+        var user = interaction.Member?.User ?? interaction.User;
+        var id = user?.Id ?? "unknown";
+        return (id, user?.Username ?? id);
     }
 
-    private static string? Option(JsonElement interaction, string name)
+    private static string? Option(DiscordInteraction interaction, string name)
     {
-        if (!interaction.GetProperty("data").TryGetProperty("options", out var options) || options.ValueKind != JsonValueKind.Array) return null;
-        foreach (var option in options.EnumerateArray())
-            if (option.TryGetProperty("name", out var n) && n.GetString() == name && option.TryGetProperty("value", out var v))
-                return v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString();
+        foreach (var option in interaction.Data?.Options ?? [])
+            if (option?.Name == name && option.Value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+                return option.Value.ValueKind == JsonValueKind.String ? option.Value.GetString() : option.Value.ToString();
         return null;
     }
 }

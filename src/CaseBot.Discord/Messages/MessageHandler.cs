@@ -1,74 +1,74 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CaseBot.Discord.Answering;
+using CaseBot.Core.Hosting;
+using CaseBot.Core.Pipeline;
 using CaseBot.Discord.Formatting;
+using CaseBot.Discord.Gateway;
 using CaseBot.Discord.Rest;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CaseBot.Discord.Messages;
 
 /// <summary>
-/// Answers <c>MESSAGE_CREATE</c> events that are for the bot: a mention in a channel, or any message in a DM.
+/// Answers <c>MESSAGE_CREATE</c> events that are for the bot: a mention in a channel, any message in a DM, or a
+/// reply to one of the bot's answers (a follow-up: no mention needed, read with the reply chain's previous question).
 /// Messages from bots (CaseBot included) and webhooks are ignored, so two bots can never talk in a loop. The
 /// answer is a reply (message_reference) that pings nobody.
 /// </summary>
-internal sealed partial class MessageHandler(DiscordAnswering answering, DiscordRestClient rest, ILogger<MessageHandler> logger)
+internal sealed partial class MessageHandler(
+    QuestionPipeline pipeline,
+    IOptions<BotProfileOptions> profile,
+    DiscordRestClient rest,
+    ReplyChains chains,
+    ILogger<MessageHandler> logger)
 {
     private const int DefaultType = 0, ReplyType = 19;
 
     /// <summary>The question in <paramref name="message"/> for the bot, "" when it is for the bot but empty, or null
     /// when the bot should stay silent.</summary>
-    internal static string? QuestionFor(JsonElement message, string? botUserId)
+    /// <param name="replyToBot">The message replies to one of the bot's messages.</param>
+    internal static string? QuestionFor(DiscordMessage message, string? botUserId, bool replyToBot = false)
     {
         if (botUserId is null) return null; // not READY yet: cannot tell mentions or our own messages apart
-        if (message.TryGetProperty("webhook_id", out _)) return null;
-        if (!message.TryGetProperty("author", out var author)) return null;
-        if (author.TryGetProperty("bot", out var bot) && bot.ValueKind == JsonValueKind.True) return null;
-        if (author.TryGetProperty("id", out var authorId) && authorId.GetString() == botUserId) return null;
-        var type = message.TryGetProperty("type", out var t) && t.TryGetInt32(out var ti) ? ti : DefaultType;
-        if (type is not (DefaultType or ReplyType)) return null;
+        if (message.WebhookId is not null || message.Author is not { } author) return null;
+        if (author.Bot == true || author.Id == botUserId) return null;
+        if ((message.Type ?? DefaultType) is not (DefaultType or ReplyType)) return null;
 
-        var content = message.TryGetProperty("content", out var c) ? c.GetString() ?? "" : "";
-        var isDm = !message.TryGetProperty("guild_id", out var g) || g.ValueKind == JsonValueKind.Null;
+        var content = message.Content ?? "";
+        var isDm = message.GuildId is null;
         var mentionsBot = content.Contains($"<@{botUserId}>", StringComparison.Ordinal)
                           || content.Contains($"<@!{botUserId}>", StringComparison.Ordinal)
-                          || (message.TryGetProperty("mentions", out var mentions) && mentions.ValueKind == JsonValueKind.Array
-                              && mentions.EnumerateArray().Any(m => m.TryGetProperty("id", out var id) && id.GetString() == botUserId));
-        if (!isDm && !mentionsBot) return null;
+                          || (message.Mentions ?? []).Any(m => m?.Id == botUserId);
+        if (!isDm && !mentionsBot && !replyToBot) return null;
+        // Without the MESSAGE_CONTENT intent a reply that does not ping the bot arrives empty: nothing to answer.
+        if (!isDm && !mentionsBot && string.IsNullOrWhiteSpace(content)) return null;
 
         var question = content.Replace($"<@{botUserId}>", " ", StringComparison.Ordinal)
             .Replace($"<@!{botUserId}>", " ", StringComparison.Ordinal);
         return Whitespace().Replace(question, " ").Trim();
     }
 
-    public async Task HandleAsync(JsonElement message, string? botUserId, CancellationToken ct)
+    public async Task HandleAsync(DiscordMessage message, string? botUserId, CancellationToken ct)
     {
-        var question = QuestionFor(message, botUserId);
-        if (question is null) return;
+        var repliedTo = message.MessageReference?.MessageId;
+        var replyToBot = repliedTo is not null
+                         && (chains.Contains(repliedTo) || (botUserId is not null && message.ReferencedMessage?.Author?.Id == botUserId));
+        var question = QuestionFor(message, botUserId, replyToBot);
+        if (question is null || message is not { Id: { } messageId, ChannelId: { } channelId, Author.Id: { } userId }) return;
 
-        var messageId = message.GetProperty("id").GetString()!;
-        var channelId = message.GetProperty("channel_id").GetString()!;
-        var guildId = message.TryGetProperty("guild_id", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
-        var userId = message.GetProperty("author").GetProperty("id").GetString()!;
-
-        string content;
-        if (question.Length == 0)
-        {
-            content = DiscordAnswerFormatter.Usage;
-        }
-        else if (answering.Check(userId, channelId) is { Allowed: false } refusal)
-        {
-            content = DiscordAnswerFormatter.Plain(refusal.Refusal ?? "Not now.");
-        }
-        else
-        {
-            content = DiscordAnswerFormatter.Format(await answering.AskAsync(question).ConfigureAwait(false));
-        }
+        // A reply to the bot continues that chain's conversation; anything else starts one at this message.
+        var thread = replyToBot ? chains.KeyOf(repliedTo!) ?? ReplyChains.NewKey(channelId, repliedTo!) : ReplyChains.NewKey(channelId, messageId);
+        var result = await pipeline.AskAsync(question, new AskContext(DiscordPlatform.Name, channelId, userId, thread), ct).ConfigureAwait(false);
+        var content = DiscordAnswerFormatter.Render(result, profile.Value);
+        var guildId = message.GuildId;
 
         try
         {
-            await rest.SendAsync(DiscordRoute.CreateMessage(channelId), DiscordMessages.Reply(content, messageId, channelId, guildId), ct)
+            var sent = await rest.SendAsync(DiscordRoute.CreateMessage(channelId), DiscordMessages.Reply(content, messageId, channelId, guildId).WithFeedback(DiscordAnswerFormatter.FeedbackKey(result)), ct)
                 .ConfigureAwait(false);
+            if (sent is { ValueKind: JsonValueKind.Object } created && created.TryGetProperty("id", out var id) && id.GetString() is { } botMessageId)
+                chains.Add(botMessageId, thread);
         }
         catch (DiscordRestException ex)
         {

@@ -35,6 +35,9 @@ internal sealed class DiscordRestClient
     private readonly ConcurrentDictionary<string, BucketState> _buckets = new();
     private volatile bool _unauthorized;
 
+    /// <summary>The invalid-request allowance and the channels the bot may not post in for now.</summary>
+    internal InvalidRequestGuard Guard { get; }
+
     public DiscordRestClient(HttpClient http, IOptions<DiscordOptions> options, TimeProvider time, IBotMetrics metrics,
         ILogger<DiscordRestClient> logger)
     {
@@ -45,6 +48,7 @@ internal sealed class DiscordRestClient
         _logger = logger;
         _baseUri = new Uri(_options.ApiBaseUrl.TrimEnd('/') + "/");
         _global = new GlobalLimiter(time);
+        Guard = new InvalidRequestGuard(time);
     }
 
     /// <summary>Sends one request; returns the parsed JSON body, or null for 204 / an empty body.</summary>
@@ -55,6 +59,11 @@ internal sealed class DiscordRestClient
         {
             if (_unauthorized)
                 throw new DiscordRestException(401, null, $"{route}: not sent, Discord already rejected the bot token (401).");
+            if (Guard.Refusal(route) is { } refusal)
+            {
+                _logger.LogWarning("{Refusal}", refusal);
+                throw new DiscordRestException(0, null, refusal);
+            }
 
             var bucket = BucketFor(route);
             await bucket.Gate.WaitAsync(ct).ConfigureAwait(false);
@@ -64,8 +73,18 @@ internal sealed class DiscordRestClient
                 await WaitForGlobalAsync(route, ct).ConfigureAwait(false);
                 await WaitForBucketAsync(route, bucket, ct).ConfigureAwait(false);
                 using var request = BuildRequest(route, serialized);
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                try
+                {
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+                {
+                    // HttpClient's timeout, not a stop: a transient network failure that callers back off from and retry,
+                    // never a cancellation that would escape a hosted service and stop the host.
+                    throw new HttpRequestException($"{route}: Discord did not answer within {_http.Timeout.TotalSeconds:0} s.", ex);
+                }
                 Learn(route, bucket, response);
+                Guard.Record(route, (int)response.StatusCode, Header(response, "X-RateLimit-Scope"));
             }
             finally
             {
@@ -134,7 +153,7 @@ internal sealed class DiscordRestClient
         {
             var wait = _global.TryAcquire(route.GlobalExempt);
             if (wait <= TimeSpan.Zero) return;
-            _metrics.RateLimitWaited("discord", wait);
+            _metrics.RateLimitWaited(DiscordPlatform.Name, wait);
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
         }
     }
@@ -150,7 +169,7 @@ internal sealed class DiscordRestClient
                 return;
             }
             _logger.LogDebug("Discord bucket for {Route} is exhausted; waiting {Seconds:F2}s for its reset.", route, wait.TotalSeconds);
-            _metrics.RateLimitWaited("discord", wait);
+            _metrics.RateLimitWaited(DiscordPlatform.Name, wait);
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
         }
     }

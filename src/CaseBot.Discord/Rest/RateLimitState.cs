@@ -21,14 +21,16 @@ internal sealed class GlobalLimiter(TimeProvider time, int perSecond = 50)
         lock (_lock) if (until > _pausedUntil) _pausedUntil = until;
     }
 
-    /// <summary>How long to wait before the next request may go; records the request when the answer is zero.</summary>
-    public TimeSpan TryAcquire(bool exemptFromRate)
+    /// <summary>How long to wait before the next request may go; records the request when the answer is zero.
+    /// Interaction callbacks are exempt from the global limit, its pause included: holding them would miss
+    /// Discord's 3-second window.</summary>
+    public TimeSpan TryAcquire(bool exempt)
     {
+        if (exempt) return TimeSpan.Zero;
         lock (_lock)
         {
             var now = time.GetUtcNow();
             if (now < _pausedUntil) return _pausedUntil - now;
-            if (exemptFromRate) return TimeSpan.Zero;
             while (_recent.Count > 0 && now - _recent.Peek() >= TimeSpan.FromSeconds(1)) _recent.Dequeue();
             if (_recent.Count >= perSecond) return _recent.Peek() + TimeSpan.FromSeconds(1) - now;
             _recent.Enqueue(now);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CaseBot.Core;
-using CaseBot.Core.Hosting;
 using CaseBot.Slack.Events;
 using CaseBot.Slack.Formatting;
 using CaseBot.Slack.Options;
@@ -19,19 +18,20 @@ internal sealed class SlashCommandHandler(
     ICaseBot bot,
     SlackResponder responder,
     SlackWebApiClient api,
-    IBotMetrics metrics,
     IOptions<SlackOptions> options,
     ILogger<SlashCommandHandler> log)
 {
+    public const string BusyText = "I'm busy right now: please ask again in a moment.";
+
     public sealed record Outcome(JsonObject? Response, Func<CancellationToken, Task>? FollowUp);
 
     public Outcome Handle(SlashCommand cmd)
     {
         var text = cmd.Text.Trim();
-        var to = new SlackResponder.Target(cmd.ChannelId, cmd.UserId, null, IsDirect: false, ShowAsker: true);
+        var to = new SlackResponder.Target(cmd.ChannelId, cmd.UserId, null, IsDirect: false, ShowAsker: true, cmd.ResponseUrl);
 
         if (text.Length == 0 || text.Equals("help", StringComparison.OrdinalIgnoreCase))
-            return new Outcome(Ephemeral(SlackResponder.UsageText + " Moderators can run `/casebot reindex`."), null);
+            return new Outcome(Ephemeral(responder.UsageText + " Moderators can run `/casebot reindex`."), null);
 
         if (text.Equals("reindex", StringComparison.OrdinalIgnoreCase))
         {
@@ -50,8 +50,8 @@ internal sealed class SlashCommandHandler(
 
     private async Task ReindexAsync(SlackResponder.Target to, CancellationToken ct)
     {
+        // The engine counts the reindex in the metrics (whoever asked for it): counting here too would double it.
         var result = await bot.ReindexAsync($"slack:{to.User}", ct);
-        metrics.Reindexed(result.Succeeded);
         log.LogInformation("Slack reindex by {User}: succeeded={Succeeded}", to.User, result.Succeeded);
         await api.PostEphemeralAsync(to.Channel, to.User, SlackAnswerFormatter.Plain(result.Message), null, ct);
     }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CaseBot.Core;
 using CaseBot.Core.Answering;
+using CaseBot.Core.Feedback;
 using CaseBot.Slack.WebApi;
 
 namespace CaseBot.Slack.Formatting;
@@ -9,7 +10,8 @@ namespace CaseBot.Slack.Formatting;
 /// <summary>
 /// Renders an <see cref="Answer"/> as Block Kit: the quoted sentence(s) in a section, the cited documents
 /// (<c>[004]</c> + title) in a context block, and a plain-text fallback. Every piece of corpus or user text is
-/// escaped, so a quote containing <c>&lt;!channel&gt;</c> stays inert text.
+/// escaped, so a quote containing <c>&lt;!channel&gt;</c> stays inert text. Every answer ends with 👍 / 👎 / "Why this
+/// answer?" buttons whose action ids carry the answer's key (<see cref="FeedbackButtons"/>).
 /// </summary>
 public sealed class SlackAnswerFormatter(ICaseBot bot)
 {
@@ -46,8 +48,28 @@ public sealed class SlackAnswerFormatter(ICaseBot bot)
                 blocks.Add(Context([$"Closest document: *[{SlackText.Escape(doc.Id)}]* {SlackText.Escape(doc.Title)}"]));
         }
 
+        blocks.Add(FeedbackActions(AnswerKey.For(answer)));
         return new SlackMessage(Fallback(answer), blocks);
     }
+
+    /// <summary>The actions block under an answer; clicks come back as <c>block_actions</c> (Socket Mode <c>interactive</c>).</summary>
+    internal static JsonObject FeedbackActions(string answerKey) => new()
+    {
+        ["type"] = "actions",
+        ["block_id"] = "casebot_feedback",
+        ["elements"] = new JsonArray(
+            Button(FeedbackButtons.Id(FeedbackAction.Up, answerKey), "👍", answerKey),
+            Button(FeedbackButtons.Id(FeedbackAction.Down, answerKey), "👎", answerKey),
+            Button(FeedbackButtons.Id(FeedbackAction.Why, answerKey), "Why this answer?", answerKey)),
+    };
+
+    private static JsonObject Button(string actionId, string text, string value) => new()
+    {
+        ["type"] = "button",
+        ["action_id"] = actionId,
+        ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true },
+        ["value"] = value,
+    };
 
     /// <summary>Plain text for notifications and clients without Block Kit; escaped like the blocks.</summary>
     private static string Fallback(Answer answer)

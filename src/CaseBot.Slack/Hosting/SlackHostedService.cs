@@ -1,3 +1,4 @@
+using CaseBot.Adapters;
 using CaseBot.Slack.Events;
 using CaseBot.Slack.Options;
 using CaseBot.Slack.SocketMode;
@@ -21,14 +22,23 @@ internal sealed class SlackHostedService(
     SlackWorkQueue queue,
     SlackAdapter adapter,
     IOptions<SlackOptions> options,
+    IOptions<HostOptions> host,
     TimeProvider time,
     ILogger<SlackHostedService> log) : BackgroundService
 {
+    /// <summary>On stop: take no new work (envelopes go unacknowledged, so Slack redelivers them), let the questions
+    /// already acknowledged be answered within the host's shutdown budget, then close the socket with a close frame.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!await queue.StopAsync(WorkDispatcher.DrainBudget(host.Value.ShutdownTimeout), cancellationToken))
+            log.LogWarning("Slack: some acknowledged questions could not be answered within the shutdown budget");
+        await base.StopAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         var o = options.Value;
         log.LogInformation("Slack adapter starting: {Options}", o);
-        var workers = queue.RunAsync(ct);
         try
         {
             if (!await AuthenticateAsync(o, ct)) return;
@@ -41,24 +51,12 @@ internal sealed class SlackHostedService(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
-
-        if (ct.IsCancellationRequested)
-        {
-            try
-            {
-                await workers.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
-            }
-            catch (TimeoutException)
-            {
-                log.LogWarning("Slack answer workers did not stop within 5 s");
-            }
-        }
     }
 
     /// <summary>auth.test, retried with backoff on network trouble; false when Slack refuses the bot token.</summary>
     private async Task<bool> AuthenticateAsync(SlackOptions o, CancellationToken ct)
     {
-        var backoff = new ReconnectBackoff(o.ReconnectBaseDelay, o.ReconnectMaxDelay);
+        var backoff = new JitteredBackoff(o.ReconnectBaseDelay, o.ReconnectMaxDelay);
         for (var failures = 1; ; failures++)
         {
             try

@@ -17,6 +17,8 @@ public sealed record SlackHttpResponse(int Status, string ContentType, string Bo
     internal static SlackHttpResponse Json(JsonNode body) => new(200, "application/json; charset=utf-8", body.ToJsonString());
     internal static readonly SlackHttpResponse Unauthorized = new(401, "text/plain; charset=utf-8", "invalid request signature");
     internal static readonly SlackHttpResponse BadRequest = new(400, "text/plain; charset=utf-8", "unrecognised Slack request");
+    /// <summary>Not acknowledged, so Slack retries later: the work queue is full or the host is stopping.</summary>
+    internal static readonly SlackHttpResponse Busy = new(503, "text/plain; charset=utf-8", "busy, retry later");
 }
 
 /// <summary>
@@ -25,7 +27,15 @@ public sealed record SlackHttpResponse(int Status, string ContentType, string Bo
 /// headers and the raw body; the answer comes back as status, content type and body. Every request must carry a
 /// valid signature (401 otherwise); work is queued so Slack gets its 200 well inside 3 seconds.
 /// </summary>
-public sealed class SlackHttpHandler
+public interface ISlackHttpEndpoint
+{
+    /// <param name="headers">Request headers; names are matched case-insensitively.</param>
+    /// <param name="body">The raw body bytes exactly as received (the signature covers them).</param>
+    SlackHttpResponse Handle(IEnumerable<KeyValuePair<string, string>> headers, ReadOnlySpan<byte> body);
+}
+
+/// <summary>The <see cref="ISlackHttpEndpoint"/> of the Slack adapter.</summary>
+internal sealed class SlackHttpHandler : ISlackHttpEndpoint
 {
     private readonly SlackRequestVerifier _verifier;
     private readonly SlackEventHandler _events;
@@ -33,7 +43,7 @@ public sealed class SlackHttpHandler
     private readonly SlackWorkQueue _queue;
     private readonly ILogger<SlackHttpHandler> _log;
 
-    internal SlackHttpHandler(IOptions<SlackOptions> options, TimeProvider time, SlackEventHandler events,
+    public SlackHttpHandler(IOptions<SlackOptions> options, TimeProvider time, SlackEventHandler events,
         SlashCommandHandler commands, SlackWorkQueue queue, ILogger<SlackHttpHandler> log)
     {
         _verifier = new SlackRequestVerifier(options.Value.SigningSecret, time);
@@ -77,34 +87,32 @@ public sealed class SlackHttpHandler
         var cmd = SlashCommand.FromForm(text);
         if (cmd is null) return SlackHttpResponse.BadRequest;
         var outcome = _commands.Handle(cmd);
-        if (outcome.FollowUp is not null) _queue.Enqueue("slash command " + cmd.Command, outcome.FollowUp);
+        // Shed load before the ack, never silently after it: the asker is told to try again.
+        if (outcome.FollowUp is not null && !_queue.TryEnqueue("slash command " + cmd.Command, outcome.FollowUp))
+            return SlackHttpResponse.Json(SlashCommandHandler.Ephemeral(SlashCommandHandler.BusyText));
         return outcome.Response is null ? SlackHttpResponse.Ok() : SlackHttpResponse.Json(outcome.Response);
     }
 
     private SlackHttpResponse HandleJson(string text, string? retryNum)
     {
-        JsonElement root;
-        try
+        if (SlackJson.TryRead(text, SlackJson.Default.EventEnvelope) is not { } root)
         {
-            using var doc = JsonDocument.Parse(text);
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            _log.LogWarning("Slack HTTP request with malformed JSON: {Message}", ex.Message);
+            _log.LogWarning("Slack HTTP request with malformed JSON ({Length} chars)", text.Length);
             return SlackHttpResponse.BadRequest;
         }
 
-        switch (SlackEventHandler.Str(root, "type"))
+        switch (root.Type)
         {
             case "url_verification":
-                return SlackHttpResponse.Json(new JsonObject { ["challenge"] = SlackEventHandler.Str(root, "challenge") ?? "" });
+                return SlackHttpResponse.Json(new JsonObject { ["challenge"] = root.Challenge ?? "" });
             case "event_callback":
                 if (retryNum is not null)
-                    _log.LogInformation("Slack redelivery {Retry} of event {EventId}", retryNum, SlackEventHandler.Str(root, "event_id"));
+                    _log.LogInformation("Slack redelivery {Retry} of event {EventId}", retryNum, root.EventId);
                 // The event handler drops redeliveries by event_id; 200 either way so Slack stops retrying.
-                _queue.Enqueue("event " + SlackEventHandler.Str(root, "event_id"), ct => _events.HandleAsync(root, ct));
-                return SlackHttpResponse.Ok();
+                // Full or stopping: no 200, so Slack delivers the event again later instead of losing it.
+                return _queue.TryEnqueue("event " + root.EventId, ct => _events.HandleAsync(root, ct))
+                    ? SlackHttpResponse.Ok()
+                    : SlackHttpResponse.Busy;
             default:
                 return SlackHttpResponse.Ok();
         }

@@ -1,3 +1,4 @@
+using CaseBot.Adapters;
 using CaseBot.Core.Hosting;
 using CaseBot.Slack.Events;
 using CaseBot.Slack.Options;
@@ -40,7 +41,7 @@ internal sealed class SocketModeClient(
     public async Task RunAsync(CancellationToken ct)
     {
         var o = options.Value;
-        var backoff = new ReconnectBackoff(o.ReconnectBaseDelay, o.ReconnectMaxDelay);
+        var backoff = new JitteredBackoff(o.ReconnectBaseDelay, o.ReconnectMaxDelay);
         var failures = 0;
         var everConnected = false;
         SocketModeConnection? current = null;

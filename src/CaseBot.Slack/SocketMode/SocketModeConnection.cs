@@ -73,31 +73,23 @@ internal sealed class SocketModeConnection : IAsyncDisposable
 
     private async Task ProcessAsync(string text, CancellationToken ct)
     {
-        JsonElement root;
-        try
+        if (SlackJson.TryRead(text, SlackJson.Default.SocketModeEnvelope) is not { } envelope)
         {
-            using var doc = JsonDocument.Parse(text);
-            root = doc.RootElement.Clone();
-            if (root.ValueKind != JsonValueKind.Object) throw new JsonException("not a JSON object");
-        }
-        catch (JsonException ex)
-        {
-            _log.LogWarning("Slack Socket Mode link #{Id}: malformed frame skipped ({Length} chars): {Message}", Id, text.Length, ex.Message);
+            _log.LogWarning("Slack Socket Mode link #{Id}: malformed frame skipped ({Length} chars)", Id, text.Length);
             return;
         }
 
-        var type = SlackEventHandler.Str(root, "type") ?? "";
-        var envelopeId = SlackEventHandler.Str(root, "envelope_id");
+        var type = envelope.Type ?? "";
+        var envelopeId = envelope.EnvelopeId;
         if (type == "hello")
         {
-            _log.LogInformation("Slack Socket Mode link #{Id} ready (num_connections {Count})",
-                Id, root.TryGetProperty("num_connections", out var n) ? n.ToString() : "?");
+            _log.LogInformation("Slack Socket Mode link #{Id} ready (num_connections {Count})", Id, envelope.NumConnections?.ToString() ?? "?");
             _hello.TrySetResult();
             return;
         }
         if (type == "disconnect")
         {
-            var reason = SlackEventHandler.Str(root, "reason") ?? "unknown";
+            var reason = envelope.Reason ?? "unknown";
             _log.LogInformation("Slack Socket Mode link #{Id}: disconnect ({Reason})", Id, reason);
             _ended.TrySetResult(new LinkEnd(true, reason));
             return;
@@ -111,15 +103,21 @@ internal sealed class SocketModeConnection : IAsyncDisposable
         EnvelopeDecision decision;
         try
         {
-            var payload = root.TryGetProperty("payload", out var p) ? p : default;
-            var accepts = root.TryGetProperty("accepts_response_payload", out var a) && a.ValueKind == JsonValueKind.True;
-            decision = _handler.Decide(type, payload, accepts);
+            decision = _handler.Decide(type, envelope.Payload, envelope.AcceptsResponsePayload);
         }
         catch (Exception ex)
         {
             // Still ack: an envelope we cannot handle would otherwise be redelivered again and again.
             _log.LogError(ex, "Slack Socket Mode link #{Id}: {Type} envelope could not be handled", Id, type);
             decision = default;
+        }
+
+        if (decision.Work is not null && !_queue.CanAccept)
+        {
+            // Shed load before the ack, never after: an unacknowledged envelope is delivered again (Slack retries it),
+            // an acknowledged one that is dropped is lost.
+            _log.LogWarning("Slack Socket Mode link #{Id}: {Type} envelope not acknowledged: busy or stopping; Slack will redeliver", Id, type);
+            return;
         }
 
         var ack = new JsonObject { ["envelope_id"] = envelopeId };
@@ -135,7 +133,8 @@ internal sealed class SocketModeConnection : IAsyncDisposable
             return;
         }
 
-        if (decision.Work is not null) _queue.Enqueue(decision.What, decision.Work);
+        if (decision.Work is not null && !_queue.TryEnqueue(decision.What, decision.Work))
+            _log.LogError("Slack Socket Mode link #{Id}: {What} acknowledged but the queue filled up in between; dropped", Id, decision.What);
     }
 
     /// <summary>Closes the socket politely, lets the read loop drain what Slack still sends, then aborts.</summary>

@@ -13,9 +13,12 @@ public sealed record SlackApiResult(bool Ok, string? Error, JsonElement Body)
             : null;
 }
 
-/// <summary>Slack refused a token for good (<c>invalid_auth</c>, <c>account_inactive</c>, …): retrying cannot help.</summary>
-public sealed class SlackAuthException(string method, string error)
-    : Exception($"Slack refused the token on {method}: {error}. Check the token in configuration; not retrying.")
+/// <summary>Slack refused a call for good: the token (<c>invalid_auth</c>, <c>account_inactive</c>, …) or the app's
+/// set-up (<c>not_allowed_token_type</c>, <c>missing_scope</c>, …). Retrying cannot help.</summary>
+public sealed class SlackAuthException(string method, string error, string? fix = null)
+    : Exception(fix is null
+        ? $"Slack refused the token on {method}: {error}. Check the token in configuration; not retrying."
+        : $"Slack refused {method}: {error}. {fix} Not retrying.")
 {
     public string Error { get; } = error;
 }

@@ -24,6 +24,19 @@ public sealed class SlackWebApiClient
     private static readonly HashSet<string> FatalAuthErrors =
         ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"];
 
+    /// <summary>Errors no retry can cure: the app's set-up must change. Each with what to change.</summary>
+    internal static readonly Dictionary<string, string> PermanentErrors = new(StringComparer.Ordinal)
+    {
+        ["not_allowed_token_type"] = "The call needs the other kind of token: Slack__AppToken must be the app-level xapp- token, Slack__BotToken the bot's xoxb- token.",
+        ["missing_scope"] = "The app lacks a scope this call needs: add it under OAuth & Permissions (deploy/slack-app-manifest.yml lists them) and reinstall the app.",
+        ["no_permission"] = "The token is not allowed to do this: check the app's scopes and the workspace's app settings.",
+        ["access_denied"] = "The workspace denied the app access: ask a workspace admin to approve it.",
+        ["team_access_not_granted"] = "The token has no access to this workspace: install the app there.",
+        ["ekm_access_denied"] = "The workspace's key management blocks the app: ask a workspace admin.",
+        ["method_deprecated"] = "Slack retired this method: upgrade CaseBot.",
+        ["deprecated_endpoint"] = "Slack retired this endpoint: upgrade CaseBot.",
+    };
+
     private readonly IHttpClientFactory _http;
     private readonly SlackOptions _options;
     private readonly TimeProvider _time;
@@ -89,6 +102,40 @@ public sealed class SlackWebApiClient
         return CallAsync("chat.postEphemeral", TokenKind.Bot, body, channel, ct);
     }
 
+    /// <summary>
+    /// Posts <paramref name="message"/> to a slash command's <c>response_url</c> (no token: the URL is the credential),
+    /// <c>in_channel</c> or ephemeral. False when the URL is not Slack's (or the configured API's host) or the post
+    /// failed, so the caller falls back to <c>chat.postMessage</c>.
+    /// </summary>
+    public async Task<bool> RespondAsync(string responseUrl, SlackMessage message, bool inChannel, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var url) || !IsSlackUrl(url))
+        {
+            _log.LogWarning("Slack response_url is not a Slack URL; answering with chat.postMessage instead");
+            return false;
+        }
+        var body = message.ToJson();
+        body["response_type"] = inChannel ? "in_channel" : "ephemeral";
+        try
+        {
+            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await _http.CreateClient(HttpClientName).PostAsync(url, content, ct);
+            if (response.IsSuccessStatusCode) return true;
+            _log.LogWarning("Slack response_url answered HTTP {Status}; answering with chat.postMessage instead", (int)response.StatusCode);
+            return false;
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            _log.LogWarning("Slack response_url could not be reached ({Reason}); answering with chat.postMessage instead", ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Slack's own hosts over HTTPS, or the configured API's origin (a test or proxy): never anywhere else.</summary>
+    private bool IsSlackUrl(Uri url) =>
+        (url.Scheme == Uri.UriSchemeHttps && (url.Host == "slack.com" || url.Host.EndsWith(".slack.com", StringComparison.OrdinalIgnoreCase)))
+        || (url.Scheme == _baseUri.Scheme && url.Authority == _baseUri.Authority);
+
     internal enum TokenKind { Bot, App }
 
     internal async Task<SlackApiResult> CallAsync(string method, TokenKind kind, JsonObject? body, string? paceChannel, CancellationToken ct)
@@ -128,6 +175,13 @@ public sealed class SlackWebApiClient
                 _log.LogWarning("Slack {Method} could not be sent: {Reason}", method, ex.Message);
                 return SlackApiResult.Failed("request_failed");
             }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // HttpClient's timeout, not a stop: a transient failure (auth.test retries it with backoff), never a
+                // cancellation that would escape the hosted service and stop the host.
+                _log.LogWarning("Slack {Method} got no answer in time", method);
+                return SlackApiResult.Failed("request_timeout");
+            }
 
             using (response)
             {
@@ -157,6 +211,10 @@ public sealed class SlackWebApiClient
                         if (kind == TokenKind.Bot) _botTokenRefused = result.Error; else _appTokenRefused = result.Error;
                         _log.LogError("Slack refused the {Kind} token ({Error}); no further calls with it until restart", kind, result.Error);
                     }
+                    else if (result.Error is not null && PermanentErrors.TryGetValue(result.Error, out var fix))
+                    {
+                        _log.LogError("Slack {Method} refused for good ({Error}): {Fix}", method, result.Error, fix);
+                    }
                 }
                 return result;
             }
@@ -184,7 +242,7 @@ public sealed class SlackWebApiClient
     }
 
     private static Exception Fail(string method, string? error) =>
-        error is not null && FatalAuthErrors.Contains(error)
-            ? new SlackAuthException(method, error)
-            : new SlackApiException(method, error ?? "unknown_error");
+        error is not null && FatalAuthErrors.Contains(error) ? new SlackAuthException(method, error)
+        : error is not null && PermanentErrors.TryGetValue(error, out var fix) ? new SlackAuthException(method, error, fix)
+        : new SlackApiException(method, error ?? "unknown_error");
 }

@@ -18,16 +18,16 @@ public static class AdapterEndpoints
     public static IEndpointRouteBuilder MapAdapterEndpoints(this IEndpointRouteBuilder app)
     {
         // POST /discord/interactions: Discord's HTTP interactions, Ed25519-verified (401 on a bad signature).
-        if (app.ServiceProvider.GetService<DiscordInteractionEndpoint>() is { Enabled: true } discord)
+        if (app.ServiceProvider.GetService<IDiscordInteractionEndpoint>() is { Enabled: true } discord)
             app.MapPost("/discord/interactions", async (HttpRequest req, CancellationToken ct) =>
             {
                 var body = await ReadBodyAsync(req, ct);
-                var r = await discord.HandleAsync(req.Headers[DiscordInteractionEndpoint.SignatureHeader],
-                    req.Headers[DiscordInteractionEndpoint.TimestampHeader], body, ct);
+                var r = await discord.HandleAsync(req.Headers[IDiscordInteractionEndpoint.SignatureHeader],
+                    req.Headers[IDiscordInteractionEndpoint.TimestampHeader], body, ct);
                 return Results.Text(r.Body, r.ContentType, statusCode: r.StatusCode);
             });
 
-        if (app.ServiceProvider.GetService<SlackHttpHandler>() is { } slack)
+        if (app.ServiceProvider.GetService<ISlackHttpEndpoint>() is { } slack)
         {
             // One handler serves both the Events API and slash commands; the Slack app may point at either path.
             async Task<IResult> Handle(HttpRequest req, CancellationToken ct)

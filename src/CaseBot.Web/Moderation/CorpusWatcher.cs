@@ -43,11 +43,13 @@ public sealed class CorpusWatcher(
             return;
         }
 
-        _seen = CorpusSnapshot.Take(folder);
+        // The baseline is what the index was built from, not the folder as it is now: ExecuteAsync runs on the thread
+        // pool after the host started, so a file may already have arrived (no listing is remembered yet, so the first
+        // comparison looks at the fingerprints).
         _fingerprint = bot.Status.CorpusFingerprint;
         using var watcher = TryWatch(folder);
         log.LogInformation("Watching the corpus folder {Folder} ({Files} files): changes are reindexed {Debounce} s after the last one{Poll}.",
-            folder, _seen.Files, o.WatchDebounceSeconds,
+            folder, CorpusSnapshot.Take(folder).Files, o.WatchDebounceSeconds,
             o.WatchPollSeconds > 0 ? $", and the folder is compared every {o.WatchPollSeconds} s" : "");
 
         var debounce = TimeSpan.FromSeconds(o.WatchDebounceSeconds);

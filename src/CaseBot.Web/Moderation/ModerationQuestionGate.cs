@@ -37,7 +37,11 @@ public sealed class ModerationQuestionGate : IQuestionGate
 
     public ChannelAllowList Channels => _channels;
 
-    public GateDecision Check(string platform, string userId, string? channelId) => Evaluate(platform, userId, channelId).Decision;
+    public GateDecision Check(string platform, string userId, string? channelId)
+    {
+        var verdict = Evaluate(platform, userId, channelId);
+        return verdict.Decision with { Reason = verdict.Reason, RetryAfter = verdict.RetryAfter };
+    }
 
     /// <summary>Like <see cref="Check"/>, with the reason and wait that HTTP callers turn into 429 + Retry-After.</summary>
     public GateVerdict Evaluate(string platform, string userId, string? channelId)

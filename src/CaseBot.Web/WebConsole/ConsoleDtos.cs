@@ -30,3 +30,6 @@ public sealed record ReindexDto(
 public sealed record StatusDto(
     bool Ready, DateTimeOffset? BuiltAt, string? CorpusFingerprint, int Documents, int Passages,
     bool ReindexFromWeb, ReindexDto? LastReindex, IReadOnlyList<AdapterDto> Adapters, IReadOnlyList<string> Skipped);
+
+/// <summary>Who the bot is, from configuration (<c>Bot</c> section): the console shows it.</summary>
+public sealed record ProfileDto(string Name, string Description, string ExampleQuestion);

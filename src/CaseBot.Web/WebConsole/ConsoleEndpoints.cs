@@ -1,7 +1,7 @@
 using CaseBot.Core;
 using CaseBot.Core.Answering;
 using CaseBot.Core.Hosting;
-using CaseBot.Web.Metrics;
+using CaseBot.Core.Pipeline;
 using CaseBot.Web.Moderation;
 using CaseBot.Web.Hosting;
 using CaseBot.Web.Options;
@@ -28,14 +28,16 @@ public static class ConsoleEndpoints
         api.MapGet("/status", (ICaseBot bot, IEnumerable<IChatAdapter> adapters, IOptions<WebOptions> web) =>
             TypedResults.Ok(Status(bot, adapters, web.Value)));
         api.MapPost("/reindex", Reindex);
+        api.MapGet("/profile", (IOptions<BotProfileOptions> profile) =>
+            TypedResults.Ok(new ProfileDto(profile.Value.Name, profile.Value.Description, profile.Value.ExampleQuestion)));
         return app;
     }
 
     internal static string DocUrl(string id, string? quote) =>
         "/docs/" + Uri.EscapeDataString(id) + (string.IsNullOrEmpty(quote) ? "" : "#q=" + Uri.EscapeDataString(quote));
 
-    private static IResult Ask(string? q, HttpContext http, ICaseBot bot, ModerationQuestionGate gate,
-        PrometheusBotMetrics metrics, IOptions<WebOptions> web, IHostApplicationLifetime lifetime, TimeProvider time)
+    private static async Task<IResult> Ask(string? q, HttpContext http, ICaseBot bot, QuestionPipeline pipeline,
+        IOptions<WebOptions> web, IOptions<BotProfileOptions> profile, IHostApplicationLifetime lifetime)
     {
         // SIGTERM: questions already running finish; new ones are turned away.
         if (lifetime.ApplicationStopping.IsCancellationRequested)
@@ -46,17 +48,15 @@ public static class ConsoleEndpoints
 
         // Behind a reverse proxy every visitor shares the proxy's address; the limit then applies to all together.
         var user = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var verdict = gate.Evaluate(Platform, user, null);
-        if (!verdict.Decision.Allowed)
+        var result = await pipeline.AskAsync(question, new AskContext(Platform, null, user), http.RequestAborted);
+        if (result.Outcome == QuestionOutcome.Refused)
         {
-            var seconds = (int)Math.Ceiling(verdict.RetryAfter.TotalSeconds);
+            var seconds = (int)Math.Ceiling(result.Gate.RetryAfter.TotalSeconds);
             http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Json(new RefusalDto(verdict.Decision.Refusal ?? "Not now.", verdict.Reason ?? "refused", seconds), statusCode: 429);
+            return TypedResults.Json(new RefusalDto(result.Refusal ?? "Not now.", result.Gate.Reason ?? "refused", seconds), statusCode: 429);
         }
-
-        var started = time.GetTimestamp();
-        var answer = bot.Ask(question);
-        if (!answer.IsUsageError) metrics.QuestionAnswered(Platform, answer.Answered, time.GetElapsedTime(started));
+        var answer = result.Answer
+                     ?? new Answer { Question = question, Answered = false, Text = profile.Value.UsageText, IsUsageError = true };
         return TypedResults.Ok(ToDto(answer, bot));
     }
 

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.Text.Json;
 using CaseBot.Core.Answering;
 using CaseBot.Core.Evaluation;
+using CaseBot.Core.Hosting;
 
 namespace CaseBot.Cli.Commands;
 
 /// <summary><c>casebot ask "QUESTION" [--json]</c>: the answer as chat shows it.</summary>
 internal static class AskCommand
 {
-    public static Command Create()
+    public static Command Create(BotProfileOptions profile)
     {
         var question = new Argument<string[]>("question") { Description = "The question (quote it, or give it as several words; - reads it from standard input)", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<bool>("--json") { Description = "Print the answer as one JSON run line" };
@@ -22,7 +23,7 @@ internal static class AskCommand
             if (text == "-") text = ReadQuestion(Console.In);
             if (string.IsNullOrWhiteSpace(text))
             {
-                Console.Error.WriteLine("usage: casebot ask \"QUESTION\" [--json]   (or: casebot ask - < question.txt)\n" + AnswerEngine.UsageText);
+                Console.Error.WriteLine("usage: casebot ask \"QUESTION\" [--json]   (or: casebot ask - < question.txt)\n" + profile.UsageText);
                 return 2;
             }
             using var bot = CommonOptions.Open(CommonOptions.Resolve(parse.GetValue(corpus)!, parse.GetValue(index)));

@@ -12,7 +12,7 @@ public sealed class RealEngineTests : IDisposable
 
     private Task<DiscordTestRig> StartAsync() => DiscordTestRig.StartAsync(s =>
     {
-        s["CaseBot:CorpusPath"] = RepoPaths.Corpus();
+        s["CaseBot:CorpusPath"] = RepoPaths.Corpus;
         s["CaseBot:IndexPath"] = _index;
     }, realEngine: true);
 
@@ -53,7 +53,7 @@ public sealed class RealEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Moderator_reindex_rebuilds_the_real_index()
+    public async Task Moderator_reindex_rebuilds_the_real_index_and_is_counted_in_the_metrics_once()
     {
         await using var rig = await StartAsync();
         var (gateway, _) = await rig.ConnectAsync();
@@ -63,6 +63,8 @@ public sealed class RealEngineTests : IDisposable
 
         Assert.StartsWith("Reindexed", (string)edit.Json!["content"]!);
         Assert.Equal(5, rig.Host.Services.GetRequiredService<ICaseBot>().Documents.Count);
+        // The engine counts every reindex, whoever asked; the adapter used to count it a second time.
+        Assert.Equal([true], rig.Metrics.Reindexes);
     }
 
     public void Dispose() => RepoPaths.DeleteQuietly(_index);

@@ -46,6 +46,8 @@ public sealed class ShardingTests
         await using var shard0 = await BotProcess.StartAsync(discord, "shard0", Shard(0));
         var session0 = await discord.AcceptSessionAsync(0);
         await using var shard1 = await BotProcess.StartAsync(discord, "shard1", Shard(1));
+        // max_concurrency 1: shard 1's Identify bucket opens 5 s after shard 0's.
+        await shard1.Clock.AdvanceUntilAsync(() => discord.Connections.Count > 1, TimeSpan.FromSeconds(1));
         var session1 = await discord.AcceptSessionAsync(1);
         await Wait.UntilAsync(() => shard0.Adapter.IsConnected && shard1.Adapter.IsConnected);
         BotProcess[] processes = [shard0, shard1];

@@ -17,6 +17,22 @@ public sealed class DiscordAnswerFormatterTests
     }
 
     [Fact]
+    public void Usage_help_names_the_configured_case_and_example_not_a_baked_in_one()
+    {
+        var profile = new CaseBot.Core.Hosting.BotProfileOptions
+        {
+            Name = "HarbourBot", Description = "the *harbour* bridge inquiry", ExampleQuestion = "Who approved the bridge?",
+        };
+
+        var usage = DiscordAnswerFormatter.Usage(profile);
+
+        Assert.Contains(@"the \*harbour\* bridge inquiry", usage);
+        Assert.Contains("`/ask question: Who approved the bridge?`", usage);
+        Assert.DoesNotContain("Palantir", usage);
+        Assert.Equal(usage, DiscordAnswerFormatter.Format(new Answer { Question = "", Answered = false, Text = "", IsUsageError = true }, profile));
+    }
+
+    [Fact]
     public void The_short_answer_leads_in_bold()
     {
         var answer = FakeCaseBot.Cited("how much?", new Citation("004", "T", "A £50m contract.")) with { Short = "£50m" };
@@ -49,7 +65,7 @@ public sealed class DiscordAnswerFormatterTests
     {
         var answer = new Answer { Question = "", Answered = false, Text = "", IsUsageError = true };
 
-        Assert.Equal(DiscordAnswerFormatter.Usage, DiscordAnswerFormatter.Format(answer));
+        Assert.Equal(DiscordAnswerFormatter.Usage(new CaseBot.Core.Hosting.BotProfileOptions()), DiscordAnswerFormatter.Format(answer));
     }
 
     [Theory]

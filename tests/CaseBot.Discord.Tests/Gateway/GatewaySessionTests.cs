@@ -40,7 +40,9 @@ public sealed class GatewaySessionTests
             s["Discord:ShardId"] = "1";
             s["Discord:ShardCount"] = "2";
             s["Discord:MessageContentIntent"] = "true";
-        });
+        }, start: false);
+        rig.Fake.MaxConcurrency = 2; // shard 1 is in its own Identify bucket: no wait (ShardIdentifyTests pins the waits)
+        await rig.Host.StartAsync().WaitAsync(Wait.Default);
         var (_, identify) = await rig.ConnectAsync();
 
         Assert.Equal("[1,2]", identify["d"]!["shard"]!.ToJsonString());
@@ -56,11 +58,11 @@ public sealed class GatewaySessionTests
         var start = rig.Clock.GetUtcNow();
 
         rig.Clock.Advance(TimeSpan.FromMilliseconds(45000 * 0.25 - 1));
-        await Task.Delay(100);
-        Assert.DoesNotContain(connection.Received, f => (int?)f["op"] == 1);
-
         rig.Clock.Advance(TimeSpan.FromMilliseconds(1));
         var first = await connection.ExpectOpAsync(1);
+        // Sent on the virtual clock's tick of the jittered first beat, not one step earlier.
+        var firstIndex = connection.Received.ToList().FindIndex(f => (int?)f["op"] == 1);
+        Assert.Equal(TimeSpan.FromMilliseconds(45000 * 0.25), connection.ReceivedAt[firstIndex] - start);
         Assert.Equal(1, (long)first["d"]!); // READY was s = 1
         Assert.Equal(KeysOf(Fixture.Json("gateway/op1_heartbeat_client.json")), KeysOf(first));
 
@@ -141,9 +143,10 @@ public sealed class GatewaySessionTests
         await second.ExpectOpAsync(6);
         var askedAt = rig.Clock.GetUtcNow();
 
+        var reconnects = rig.Metrics.Reconnects;
         await second.SendAsync(Fixture.Json("gateway/op7_reconnect.json")); // again, before RESUMED
         await second.WaitClosedAsync();
-        await Task.Delay(100);
+        await Wait.UntilAsync(() => rig.Metrics.Reconnects > reconnects); // counted as it starts waiting out the backoff
         Assert.Equal(2, rig.Fake.Connections.Count);
         await rig.Clock.AdvanceUntilAsync(() => rig.Fake.Connections.Count == 3, TimeSpan.FromMilliseconds(100));
 
@@ -196,12 +199,7 @@ public sealed class GatewaySessionTests
         var (first, _) = await rig.ConnectAsync();
 
         await first.CloseAsync(4004, "Authentication failed.");
-        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default);
-        for (var i = 0; i < 20; i++)
-        {
-            rig.Clock.Advance(TimeSpan.FromMinutes(1));
-            await Task.Delay(5);
-        }
+        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default); // returned: no retry loop is left to run
 
         Assert.Single(rig.Fake.Connections);
         Assert.Single(rig.Fake.Requests, r => r.Path == "/gateway/bot");
@@ -218,9 +216,7 @@ public sealed class GatewaySessionTests
         rig.Fake.RespondOnce(r => r.Method == "PUT", new FakeResponse(401, """{"message": "401: Unauthorized", "code": 0}"""));
 
         await rig.Host.StartAsync().WaitAsync(Wait.Default);
-        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default);
-        rig.Clock.Advance(TimeSpan.FromMinutes(10));
-        await Task.Delay(50);
+        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default); // returned: no retry loop is left to run
 
         Assert.Single(rig.Fake.Requests);
         Assert.Empty(rig.Fake.Connections);
@@ -235,9 +231,7 @@ public sealed class GatewaySessionTests
         rig.Fake.RespondOnce(r => r.Method == "GET" && r.Path == "/gateway/bot", new FakeResponse(403, """{"message": "Missing Access", "code": 50001}"""));
 
         await rig.Host.StartAsync().WaitAsync(Wait.Default);
-        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default);
-        rig.Clock.Advance(TimeSpan.FromMinutes(10));
-        await Task.Delay(50);
+        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default); // returned: no retry loop is left to run
 
         Assert.Single(rig.Fake.Requests, r => r.Path == "/gateway/bot");
         Assert.Empty(rig.Fake.Connections);
@@ -257,9 +251,7 @@ public sealed class GatewaySessionTests
         var (first, _) = await rig.ConnectAsync();
 
         await first.CloseAsync(code, "fatal");
-        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default);
-        rig.Clock.Advance(TimeSpan.FromMinutes(10));
-        await Task.Delay(50);
+        await rig.Adapter.ExecuteTask!.WaitAsync(Wait.Default); // returned: no retry loop is left to run
 
         Assert.Single(rig.Fake.Connections);
         Assert.Equal(code, rig.Gateway.FatalCloseCode);
@@ -273,7 +265,7 @@ public sealed class GatewaySessionTests
         var closedAt = rig.Clock.GetUtcNow();
 
         await first.CloseAsync(4000, "Unknown error");
-        await Task.Delay(100);
+        await Wait.UntilAsync(() => rig.Metrics.Reconnects > 0); // counted as it starts waiting out the backoff
         Assert.Single(rig.Fake.Connections); // backoff: not at once
         await rig.Clock.AdvanceUntilAsync(() => rig.Fake.Connections.Count == 2, TimeSpan.FromMilliseconds(100));
         var second = rig.Fake.Connections[1];

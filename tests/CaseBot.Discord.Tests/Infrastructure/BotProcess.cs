@@ -37,6 +37,8 @@ internal sealed class BotProcess : IAsyncDisposable
     public ICaseBot Engine => Host.Services.GetRequiredService<ICaseBot>();
     public IChatAdapter Adapter => Host.Services.GetRequiredService<IChatAdapter>();
     public RecordingMetrics Metrics => (RecordingMetrics)Host.Services.GetRequiredService<IBotMetrics>();
+    /// <summary>This process's virtual clock: it only moves when a test moves it.</summary>
+    public FakeTimeProvider Clock => (FakeTimeProvider)Host.Services.GetRequiredService<TimeProvider>();
 
     /// <summary>Builds the host with the Discord settings in <paramref name="discord"/> (keys without the <c>Discord:</c>
     /// prefix; token, application id and the REST base URL are filled in) and, when <paramref name="start"/>, starts it.</summary>
@@ -48,7 +50,7 @@ internal sealed class BotProcess : IAsyncDisposable
             ["Discord:Token"] = DiscordTestRig.Token, // one bot, one token, however many processes
             ["Discord:ApplicationId"] = DiscordTestRig.ApplicationId,
             ["Discord:ApiBaseUrl"] = fake.ApiBaseUrlFor(name),
-            ["CaseBot:CorpusPath"] = RepoPaths.Corpus(),
+            ["CaseBot:CorpusPath"] = RepoPaths.Corpus,
             ["CaseBot:IndexPath"] = indexPath,
         };
         foreach (var (key, value) in discord) settings["Discord:" + key] = value;

@@ -41,7 +41,7 @@ internal sealed class DiscordTestRig : IAsyncDisposable
     public RecordingMetrics Metrics => (RecordingMetrics)Host.Services.GetRequiredService<IBotMetrics>();
 
     public static async Task<DiscordTestRig> StartAsync(Action<Dictionary<string, string?>>? configure = null, double jitter = 0.5,
-        bool start = true, IQuestionGate? gate = null, bool realEngine = false)
+        bool start = true, IQuestionGate? gate = null, bool realEngine = false, Action<IServiceCollection>? services = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var fake = await FakeDiscord.StartAsync(clock);
@@ -70,6 +70,7 @@ internal sealed class DiscordTestRig : IAsyncDisposable
             sp.GetRequiredService<DiscordRestClient>(), clock, sp.GetRequiredService<IBotMetrics>(),
             sp.GetRequiredService<ILogger<GatewayClient>>(), () => jitter));
         Assert.True(builder.Services.AddDiscordAdapter(builder.Configuration));
+        services?.Invoke(builder.Services);
 
         var host = builder.Build();
         var rig = new DiscordTestRig(fake, clock, logs, bot, host);
@@ -116,18 +117,4 @@ internal sealed class DiscordTestRig : IAsyncDisposable
         }
         Assert.DoesNotContain(Logs.Entries, e => e.Message.Contains(Token, StringComparison.Ordinal));
     }
-}
-
-internal sealed class RecordingMetrics : IBotMetrics
-{
-    private readonly Lock _lock = new();
-    public List<(bool Answered, TimeSpan Latency)> Answers { get; } = [];
-    public List<TimeSpan> RateLimitWaits { get; } = [];
-    public int Reconnects;
-    public List<bool> Reindexes { get; } = [];
-
-    public void QuestionAnswered(string platform, bool answered, TimeSpan latency) { lock (_lock) Answers.Add((answered, latency)); }
-    public void Reindexed(bool succeeded) { lock (_lock) Reindexes.Add(succeeded); }
-    public void Reconnected(string platform) => Interlocked.Increment(ref Reconnects);
-    public void RateLimitWaited(string platform, TimeSpan wait) { lock (_lock) RateLimitWaits.Add(wait); }
 }

@@ -56,6 +56,9 @@ internal sealed class FakeDiscord : IAsyncDisposable
     public string ApiBaseUrlFor(string caller) => $"{BaseUrl}/{caller}/api/v10";
 
     /// <summary>The <c>shards</c> count Get Gateway Bot recommends.</summary>
+    /// <summary>The <c>max_concurrency</c> GET /gateway/bot reports.</summary>
+    public int MaxConcurrency { get; set; } = 1;
+
     public int RecommendedShards { get; set; } = 1;
 
     /// <summary>Answer client heartbeats with op 11 automatically (off for zombie tests).</summary>
@@ -144,7 +147,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
         }
         var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new FakeGatewayConnection(context, socket, context.Request.Path, context.Request.QueryString.Value ?? "",
-            _clock.GetUtcNow(), () => AutoAck);
+            _clock, () => AutoAck);
         lock (_lock) _connections.Add(connection);
         await connection.RunAsync();
     }
@@ -188,6 +191,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
             var body = Fixture.Object("rest/get_gateway_bot_response.json");
             body["url"] = GatewayUrl;
             body["shards"] = RecommendedShards;
+            body["session_start_limit"]!["max_concurrency"] = MaxConcurrency;
             return new FakeResponse(200, body.ToJsonString());
         }
         if (request.Path.EndsWith("/callback", StringComparison.Ordinal)) return new FakeResponse(204);
@@ -205,20 +209,21 @@ internal sealed class FakeDiscord : IAsyncDisposable
 }
 
 /// <summary>One client connection to the fake gateway: the test sends frames and reads what the client sent.</summary>
-internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socket, string path, string query, DateTimeOffset connectedAt,
+internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socket, string path, string query, TimeProvider clock,
     Func<bool> autoAck)
 {
     private readonly Channel<JsonNode> _frames = Channel.CreateUnbounded<JsonNode>();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Lock _lock = new();
     private readonly List<JsonNode> _received = [];
+    private readonly List<DateTimeOffset> _receivedAt = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sequence;
     private volatile JsonNode? _identify;
 
     public string Path { get; } = path;
     public string Query { get; } = query;
-    public DateTimeOffset ConnectedAt { get; } = connectedAt;
+    public DateTimeOffset ConnectedAt { get; } = clock.GetUtcNow();
 
     /// <summary>The client's Identify (op 2) on this connection, once sent.</summary>
     public JsonNode? Identify => _identify;
@@ -239,6 +244,9 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
     public bool IsClosed => _closed.Task.IsCompleted;
 
     public IReadOnlyList<JsonNode> Received { get { lock (_lock) return _received.ToList(); } }
+
+    /// <summary>The virtual time at which each of <see cref="Received"/> arrived: a frame sent too early shows it.</summary>
+    public IReadOnlyList<DateTimeOffset> ReceivedAt { get { lock (_lock) return _receivedAt.ToList(); } }
 
     internal async Task RunAsync()
     {
@@ -261,7 +269,11 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
                 } while (!result.EndOfMessage);
 
                 var node = JsonNode.Parse(Encoding.UTF8.GetString(message.ToArray()))!;
-                lock (_lock) _received.Add(node);
+                lock (_lock)
+                {
+                    _received.Add(node);
+                    _receivedAt.Add(clock.GetUtcNow());
+                }
                 if ((int?)node["op"] == 2) _identify = node;
                 if (autoAck() && (int?)node["op"] == 1) await SendAsync("""{"op":11}""");
                 await _frames.Writer.WriteAsync(node);

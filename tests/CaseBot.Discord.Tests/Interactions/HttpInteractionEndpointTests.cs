@@ -28,7 +28,7 @@ public sealed class HttpInteractionEndpointTests : IDisposable
     public async Task A_good_signature_on_a_ping_gets_pong()
     {
         await using var rig = await RigAsync();
-        var endpoint = rig.Host.Services.GetRequiredService<DiscordInteractionEndpoint>();
+        var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
         var body = Ping();
 
         var response = await endpoint.HandleAsync(Sign(_key, Timestamp, body), Timestamp, body).WaitAsync(Wait.Default);
@@ -43,7 +43,7 @@ public sealed class HttpInteractionEndpointTests : IDisposable
     public async Task A_good_signature_on_a_slash_command_gets_the_cited_answer_as_the_reply()
     {
         await using var rig = await RigAsync();
-        var endpoint = rig.Host.Services.GetRequiredService<DiscordInteractionEndpoint>();
+        var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
         var body = Encoding.UTF8.GetBytes(Events.Command("ask", "question", "why was the contract blocked?").ToJsonString());
 
         var response = await endpoint.HandleAsync(Sign(_key, Timestamp, body), Timestamp, body).WaitAsync(Wait.Default);
@@ -59,7 +59,7 @@ public sealed class HttpInteractionEndpointTests : IDisposable
     public async Task A_slow_answer_over_http_defers_in_the_reply_and_edits_over_rest()
     {
         await using var rig = await RigAsync();
-        var endpoint = rig.Host.Services.GetRequiredService<DiscordInteractionEndpoint>();
+        var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
         var body = Encoding.UTF8.GetBytes(Events.Command("ask", "question", "why was it blocked?", token: "HTTP_TOKEN").ToJsonString());
         rig.Bot.Hold();
 
@@ -75,6 +75,29 @@ public sealed class HttpInteractionEndpointTests : IDisposable
         Assert.Contains("[004]", (string)edit.Json!["content"]!);
     }
 
+    [Fact]
+    public async Task Stopping_the_host_lets_a_deferred_http_answer_finish_and_edit_its_response()
+    {
+        await using var rig = await RigAsync();
+        await rig.Host.StartAsync().WaitAsync(Wait.Default);
+        var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
+        var body = Encoding.UTF8.GetBytes(Events.Command("ask", "question", "why was it blocked?", token: "HTTP_TOKEN").ToJsonString());
+        rig.Bot.Hold();
+        var pending = endpoint.HandleAsync(Sign(_key, Timestamp, body), Timestamp, body);
+        await Wait.UntilAsync(() => rig.Bot.Asks == 1);
+        await rig.Clock.AdvanceUntilAsync(() => pending.IsCompleted, TimeSpan.FromMilliseconds(100));
+        Assert.Equal(5, (int)JsonNode.Parse((await pending).Body)!["type"]!); // deferred: the user sees "thinking…"
+
+        var stopping = rig.Host.StopAsync(); // SIGTERM with the answer still in flight
+        await Wait.UntilAsync(() => !rig.Host.Services.GetRequiredService<DiscordWorkQueue>().CanAccept); // draining
+        Assert.False(stopping.IsCompleted); // the stop waits for the accepted answer
+        rig.Bot.Release();
+        await stopping.WaitAsync(Wait.Default);
+
+        var edit = Assert.Single(rig.Fake.Requests, r => r.Method == "PATCH"); // sent before the stop completed
+        Assert.Contains("[004]", (string)edit.Json!["content"]!);
+    }
+
     [Theory]
     [InlineData("tampered body")]
     [InlineData("other key")]
@@ -84,7 +107,7 @@ public sealed class HttpInteractionEndpointTests : IDisposable
     public async Task A_bad_signature_gets_401(string how)
     {
         await using var rig = await RigAsync();
-        var endpoint = rig.Host.Services.GetRequiredService<DiscordInteractionEndpoint>();
+        var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
         var body = Ping();
         var signature = Sign(_key, Timestamp, body);
         var timestamp = Timestamp;
@@ -110,7 +133,7 @@ public sealed class HttpInteractionEndpointTests : IDisposable
     public async Task A_missing_signature_or_timestamp_gets_401(bool dropSignature, bool dropTimestamp)
     {
         await using var rig = await RigAsync();
-        var endpoint = rig.Host.Services.GetRequiredService<DiscordInteractionEndpoint>();
+        var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
         var body = Ping();
         var signature = Sign(_key, Timestamp, body);
 
@@ -123,7 +146,7 @@ public sealed class HttpInteractionEndpointTests : IDisposable
     public async Task Without_a_public_key_the_endpoint_is_disabled_and_refuses_everything()
     {
         await using var rig = await DiscordTestRig.StartAsync(start: false);
-        var endpoint = rig.Host.Services.GetRequiredService<DiscordInteractionEndpoint>();
+        var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
         var body = Ping();
 
         var response = await endpoint.HandleAsync(Sign(_key, Timestamp, body), Timestamp, body);

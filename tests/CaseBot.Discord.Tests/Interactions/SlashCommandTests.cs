@@ -107,7 +107,7 @@ public sealed class SlashCommandTests
         Assert.Equal(4, (int)callback.Json!["type"]!);
         Assert.Equal(Ephemeral, (int)callback.Json!["data"]!["flags"]! & Ephemeral);
         Assert.Contains("moderators", (string)callback.Json!["data"]!["content"]!);
-        Assert.Equal(0, rig.Bot.Reindexes);
+        Assert.Empty(rig.Bot.Reindexes);
     }
 
     [Fact]
@@ -124,8 +124,8 @@ public sealed class SlashCommandTests
         Assert.Equal(5, (int)callback.Json!["type"]!);
         Assert.Equal(Ephemeral, (int)callback.Json!["data"]!["flags"]!);
         Assert.Contains("Indexed 2 documents", (string)edit.Json!["content"]!);
-        Assert.Equal(1, rig.Bot.Reindexes);
-        Assert.Equal([true], rig.Metrics.Reindexes);
+        Assert.Single(rig.Bot.Reindexes);
+        Assert.Empty(rig.Metrics.Reindexes); // the engine counts reindexes (this fake does not); the adapter never does
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class SlashCommandTests
         var callback = await rig.Fake.WaitForRequestAsync(r => r.Path.EndsWith("/callback"));
 
         Assert.Equal(Ephemeral, (int)callback.Json!["data"]!["flags"]! & Ephemeral);
-        Assert.Equal(0, rig.Bot.Reindexes);
+        Assert.Empty(rig.Bot.Reindexes);
     }
 
     [Fact]

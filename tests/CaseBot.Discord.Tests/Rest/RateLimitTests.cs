@@ -69,7 +69,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var first = Post(ChannelA);
         await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count == 1); // the retry is waiting out the global pause
         var other = Post(ChannelB); // another bucket, but the global limit covers it too
-        await Task.Delay(100);
+        await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count == 2); // it is waiting out the global pause too
         Assert.Single(_fake.Requests);
         await _clock.AdvanceUntilAsync(() => first.IsCompleted && other.IsCompleted, TimeSpan.FromSeconds(1));
         await Task.WhenAll(first, other);
@@ -77,6 +77,21 @@ public sealed class RateLimitTests : IAsyncLifetime
         var requests = _fake.Requests;
         Assert.Equal(3, requests.Count);
         Assert.All(requests.Skip(1), r => Assert.True(r.At - requests[0].At >= TimeSpan.FromSeconds(64.57)));
+    }
+
+    [Fact]
+    public async Task A_global_pause_does_not_hold_interaction_callbacks()
+    {
+        _fake.RespondOnce(To(ChannelA), HttpFixture.Load("rest/rate_limit_429_global.http.txt").ToResponse());
+        var first = Post(ChannelA);
+        await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count == 1); // the bot is in a global pause
+
+        // Exempt from the global limit: it goes at once, on a clock that has not moved.
+        await _rest.SendAsync(DiscordRoute.InteractionCallback("9001", "tok"), null, CancellationToken.None).WaitAsync(Wait.Default);
+
+        Assert.Contains(_fake.Requests, r => r.Path.EndsWith("/callback", StringComparison.Ordinal));
+        Assert.False(first.IsCompleted);
+        await _clock.AdvanceUntilAsync(() => first.IsCompleted, TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -92,7 +107,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var second = Post(ChannelA);
         var elsewhere = Post(ChannelB); // another major parameter: not held up
         await elsewhere.WaitAsync(Wait.Default);
-        await Task.Delay(100);
+        await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count == 1); // it is waiting for the bucket's reset
         Assert.False(second.IsCompleted);
         await _clock.AdvanceUntilAsync(() => second.IsCompleted, TimeSpan.FromMilliseconds(100));
         await second;
@@ -159,8 +174,9 @@ public sealed class RateLimitTests : IAsyncLifetime
         await _rest.SendAsync(DiscordRoute.InteractionCallback("last", "t"), null, CancellationToken.None);
         Assert.InRange(_rest.TrackedBuckets, 2, 100);
 
+        var waits = _metrics.RateLimitWaits.Count;
         var second = Post(ChannelA);
-        await Task.Delay(100);
+        await Wait.UntilAsync(() => _metrics.RateLimitWaits.Count > waits); // it is waiting for the bucket's reset
         Assert.False(second.IsCompleted); // the exhausted bucket survived the pruning
         await _clock.AdvanceUntilAsync(() => second.IsCompleted, TimeSpan.FromSeconds(1));
         Assert.True(_fake.Requests.Where(To(ChannelA)).Last().At - _fake.Requests.Where(To(ChannelA)).First().At >= TimeSpan.FromSeconds(30));
@@ -179,5 +195,43 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         Assert.Contains(_logs.Entries, e => e.Message.Contains("/interactions/{interaction_id}/{interaction_token}/callback"));
         Assert.DoesNotContain(_logs.Entries, e => e.Message.Contains(secret));
+    }
+
+    // Issue 11 item 8: stay well under Discord's 10,000 invalid requests per 10 minutes; pause a channel that answered 403.
+    [Fact]
+    public async Task After_a_403_on_a_channel_nothing_is_sent_there_for_ten_minutes_while_other_channels_carry_on()
+    {
+        _fake.RespondOnce(r => r.Path == $"/channels/{ChannelA}/messages",
+            new FakeResponse(403, """{"message": "Missing Access", "code": 50001}"""));
+
+        await Assert.ThrowsAsync<DiscordRestException>(() => Post(ChannelA));
+        await Assert.ThrowsAsync<DiscordRestException>(() => Post(ChannelA));
+        await Post(ChannelB);
+        Assert.Equal(1, _fake.Requests.Count(To(ChannelA)));
+        Assert.Equal(1, _fake.Requests.Count(To(ChannelB)));
+        Assert.Equal(1, _rest.Guard.Count);
+
+        _clock.Advance(InvalidRequestGuard.ChannelCooldown + TimeSpan.FromSeconds(1));
+        await Post(ChannelA);
+        Assert.Equal(2, _fake.Requests.Count(To(ChannelA)));
+    }
+
+    [Fact]
+    public void Once_the_budget_of_invalid_responses_is_spent_nothing_is_sent_until_the_window_slides()
+    {
+        var clock = new FakeTimeProvider();
+        var guard = new InvalidRequestGuard(clock, budget: 3);
+        var route = DiscordRoute.CreateMessage(ChannelA);
+
+        guard.Record(route, 429, "shared"); // shared-scope 429s do not count
+        guard.Record(route, 404, null);     // nor other errors
+        guard.Record(route, 401, null);
+        guard.Record(DiscordRoute.GetGatewayBot(), 429, "user");
+        Assert.Null(guard.Refusal(DiscordRoute.GetGatewayBot()));
+        guard.Record(DiscordRoute.GetGatewayBot(), 429, "global");
+
+        Assert.NotNull(guard.Refusal(DiscordRoute.GetGatewayBot()));
+        clock.Advance(InvalidRequestGuard.Window);
+        Assert.Null(guard.Refusal(DiscordRoute.GetGatewayBot()));
     }
 }

@@ -66,7 +66,7 @@ public sealed class SlackConfigurationTests
         Assert.Equal(SlackMode.Http, o.EffectiveMode);
         Assert.Equal("xoxb-b", o.BotToken);
         Assert.Equal("secret", o.SigningSecret);
-        Assert.NotNull(sp.GetRequiredService<SlackHttpHandler>());
+        Assert.NotNull(sp.GetRequiredService<ISlackHttpEndpoint>());
     }
 
     [Fact]
@@ -131,19 +131,5 @@ public sealed class SlackConfigurationTests
 
         Assert.Equal(TimeSpan.FromSeconds(7), ws.Options.KeepAliveInterval);
         Assert.Equal(TimeSpan.FromSeconds(3), ws.Options.KeepAliveTimeout);
-    }
-
-    [Fact]
-    public void Backoff_grows_from_the_base_is_capped_and_jittered_within_half()
-    {
-        var low = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), () => 0.0);
-        var high = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), () => 0.999999);
-
-        Assert.Equal(TimeSpan.FromSeconds(0.5), low.Delay(1));
-        Assert.Equal(TimeSpan.FromSeconds(4), low.Delay(4));
-        Assert.Equal(TimeSpan.FromMinutes(1), low.Delay(50));
-        Assert.InRange(high.Delay(1), TimeSpan.FromSeconds(0.99), TimeSpan.FromSeconds(1));
-        Assert.InRange(high.Delay(8), TimeSpan.FromSeconds(119), TimeSpan.FromMinutes(2));
-        Assert.InRange(high.Delay(1000), TimeSpan.FromSeconds(119), TimeSpan.FromMinutes(2));
     }
 }

@@ -11,21 +11,16 @@ public sealed class RealEngineTests : IDisposable
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly string _index = Path.Combine(Path.GetTempPath(), "casebot-slack-tests", Guid.NewGuid().ToString("N")[..10]);
 
-    private static string Corpus()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CaseBot.sln"))) return Path.Combine(dir.FullName, "corpus");
-        throw new InvalidOperationException("CaseBot.sln not found above " + AppContext.BaseDirectory);
-    }
+    private readonly RecordingMetrics _metrics = new();
 
     private Task<SlackTestHost> StartAsync(FakeSlack slack) =>
         SlackTestHost.StartAsync(slack, null, s =>
         {
-            s["CaseBot:CorpusPath"] = Corpus();
+            s["CaseBot:CorpusPath"] = RepoPaths.Corpus;
             s["CaseBot:IndexPath"] = _index;
-        }, services: sc => sc.AddCaseBotCore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        }, services: sc => sc.AddSingleton<CaseBot.Core.Hosting.IBotMetrics>(_metrics).AddCaseBotCore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["CaseBot:CorpusPath"] = Corpus(),
+            ["CaseBot:CorpusPath"] = RepoPaths.Corpus,
             ["CaseBot:IndexPath"] = _index,
         }).Build()));
 
@@ -57,7 +52,7 @@ public sealed class RealEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Moderator_reindex_rebuilds_the_real_index()
+    public async Task Moderator_reindex_rebuilds_the_real_index_and_is_counted_in_the_metrics_once()
     {
         await using var slack = await FakeSlack.StartAsync();
         await using var host = await StartAsync(slack);
@@ -69,6 +64,8 @@ public sealed class RealEngineTests : IDisposable
         var report = Assert.Single(slack.ChatCalls());
         Assert.Equal("chat.postEphemeral", report.Method);
         Assert.Equal(5, host.Services.GetRequiredService<ICaseBot>().Documents.Count);
+        // The engine counts every reindex, whoever asked; the Slack handler used to count it a second time.
+        Assert.Equal([true], _metrics.Reindexes);
     }
 
     public void Dispose()

@@ -71,6 +71,7 @@ internal sealed class FakeSlack : IAsyncDisposable
         app.UseWebSockets();
         app.Map("/link", fake.AcceptLinkAsync);
         app.MapPost("/api/{method}", fake.HandleApiAsync);
+        app.MapPost("/response/{id}", (HttpContext ctx, string id) => fake.HandleApiAsync(ctx, "response_url:" + id));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.ApiBaseUrl = address + "/api/";

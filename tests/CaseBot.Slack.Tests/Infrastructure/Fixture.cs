@@ -43,7 +43,8 @@ internal static class Fixture
         return env;
     }
 
-    public static JsonObject Slash(string envelopeId, string text, string user = "U111", string channel = "C111")
+    /// <param name="responseUrl">The command's response_url; null removes the fixture's (real hooks.slack.com) one.</param>
+    public static JsonObject Slash(string envelopeId, string text, string user = "U111", string channel = "C111", string? responseUrl = null)
     {
         var env = Json("socket_mode/slash_commands_envelope.json");
         env["envelope_id"] = envelopeId;
@@ -52,6 +53,8 @@ internal static class Fixture
         payload["text"] = text;
         payload["user_id"] = user;
         payload["channel_id"] = channel;
+        if (responseUrl is null) payload.Remove("response_url");
+        else payload["response_url"] = responseUrl;
         return env;
     }
 

@@ -29,7 +29,7 @@ internal sealed class SlackTestHost : IAsyncDisposable
     public SlackWorkQueue Queue => Services.GetRequiredService<SlackWorkQueue>();
     public SocketModeClient Client => Services.GetRequiredService<SocketModeClient>();
     public IChatAdapter Adapter => Services.GetRequiredService<IChatAdapter>();
-    public SlackHttpHandler Http => Services.GetRequiredService<SlackHttpHandler>();
+    public ISlackHttpEndpoint Http => Services.GetRequiredService<ISlackHttpEndpoint>();
 
     /// <summary>The hosted service's run; completes when the adapter stops for good.</summary>
     public Task Execution => Services.GetServices<IHostedService>().OfType<BackgroundService>().Single().ExecuteTask!;
@@ -68,12 +68,7 @@ internal sealed class SlackTestHost : IAsyncDisposable
     /// <summary>Waits (bounded) until the adapter reports itself connected: hello is read on the client's own loop.</summary>
     public async Task WaitConnectedAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!Adapter.IsConnected)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Slack adapter did not connect within 10 s");
-            await Task.Delay(10);
-        }
+        await Wait.UntilAsync(() => Adapter.IsConnected);
     }
 
     public async ValueTask DisposeAsync()

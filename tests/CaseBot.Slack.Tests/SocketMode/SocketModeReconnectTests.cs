@@ -15,7 +15,7 @@ public sealed class SocketModeReconnectTests
     {
         await using var slack = await FakeSlack.StartAsync();
         slack.AutoHello = n => n == 1; // the test decides when link 2 is ready
-        var metrics = new CountingMetrics();
+        var metrics = new RecordingMetrics();
         await using var host = await SlackTestHost.StartAsync(slack, new FakeCaseBot(), services: s => s.AddSingleton<IBotMetrics>(metrics));
         var link1 = await slack.NextLinkAsync();
 
@@ -44,8 +44,7 @@ public sealed class SocketModeReconnectTests
         Assert.Equal(2, host.Client.ConnectionsOpened);
         await host.WaitConnectedAsync();
         // The reconnect is counted once the new link is live, which may trail the link swap by a moment.
-        var until = DateTime.UtcNow.AddSeconds(5);
-        while (metrics.Reconnects == 0 && DateTime.UtcNow < until) await Task.Delay(10);
+        await TestSupport.Wait.UntilAsync(() => metrics.Reconnects > 0);
         Assert.Equal(1, metrics.Reconnects);
     }
 
@@ -238,14 +237,6 @@ public sealed class SocketModeReconnectTests
             Assert.DoesNotContain(host.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
     }
 
-    private sealed class CountingMetrics : IBotMetrics
-    {
-        public int Reconnects;
-        public void QuestionAnswered(string platform, bool answered, TimeSpan latency) { }
-        public void Reindexed(bool succeeded) { }
-        public void Reconnected(string platform) => Interlocked.Increment(ref Reconnects);
-        public void RateLimitWaited(string platform, TimeSpan wait) { }
-    }
 }
 
 /// <summary>Ping/pong liveness on the real ClientWebSocket.</summary>

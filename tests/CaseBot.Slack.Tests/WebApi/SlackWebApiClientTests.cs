@@ -40,11 +40,7 @@ public sealed class SlackWebApiClientTests
         var post = client.PostMessageAsync("C111", Hello, null, CancellationToken.None);
         await slack.Calls.WaitForAsync(c => c.Method == "chat.postMessage");
         // Virtual time moves in small steps until the retry arrives; it must not come before Retry-After.
-        while (!post.IsCompleted && time.GetUtcNow() < DateTimeOffset.UnixEpoch.AddSeconds(30))
-        {
-            await Task.Delay(5);
-            time.Advance(TimeSpan.FromMilliseconds(100));
-        }
+        await time.AdvanceUntilAsync(() => post.IsCompleted, TimeSpan.FromMilliseconds(100));
         var result = await post.WaitAsync(Wait);
 
         Assert.True(result.Ok);
@@ -63,11 +59,7 @@ public sealed class SlackWebApiClientTests
         var client = Client(slack, time, new TestLogs(), o => o.MaxRateLimitRetries = 2);
 
         var post = client.PostMessageAsync("C111", Hello, null, CancellationToken.None);
-        while (!post.IsCompleted && time.GetUtcNow() < DateTimeOffset.UnixEpoch.AddMinutes(5))
-        {
-            await Task.Delay(5);
-            time.Advance(TimeSpan.FromMilliseconds(250));
-        }
+        await time.AdvanceUntilAsync(() => post.IsCompleted, TimeSpan.FromMilliseconds(250));
         var result = await post.WaitAsync(Wait);
 
         Assert.False(result.Ok);

@@ -53,6 +53,6 @@ internal sealed class Browser : IAsyncDisposable
     {
         await Context.CloseAsync();
         _playwright.Dispose();
-        RepoPaths.TryDelete(_profile);
+        RepoPaths.DeleteQuietly(_profile);
     }
 }

@@ -28,7 +28,8 @@ internal sealed class RunningHost : IAsyncDisposable
 
     /// <param name="engine">A fake engine, or null for the real one over a copy of the repo's corpus.</param>
     public static async Task<RunningHost> StartAsync(ICaseBot? engine = null, IEnumerable<string>? settings = null,
-        IEnumerable<IChatAdapter>? adapters = null, string? corpusPath = null)
+        IEnumerable<IChatAdapter>? adapters = null, string? corpusPath = null, HostSurfaces surfaces = HostSurfaces.All,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var scratch = RepoPaths.NewTempFolder("casebot-web-test");
         var corpus = corpusPath ?? Path.Combine(scratch, "corpus");
@@ -44,10 +45,11 @@ internal sealed class RunningHost : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
         };
         args.AddRange(settings ?? []);
-        var app = ServeHost.Build(args.ToArray(), builder =>
+        var app = ServeHost.Build(args.ToArray(), surfaces, builder =>
         {
             if (engine is not null) builder.Services.AddSingleton(engine);
             foreach (var adapter in adapters ?? []) builder.Services.AddSingleton(adapter);
+            configure?.Invoke(builder);
         });
         try
         {
@@ -56,7 +58,7 @@ internal sealed class RunningHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
-            RepoPaths.TryDelete(scratch);
+            RepoPaths.DeleteQuietly(scratch);
             throw;
         }
         return new RunningHost(app, scratch, corpus);
@@ -67,6 +69,6 @@ internal sealed class RunningHost : IAsyncDisposable
         Http.Dispose();
         try { await App.StopAsync().WaitAsync(TimeSpan.FromSeconds(20)); } catch (OperationCanceledException) { }
         await App.DisposeAsync();
-        RepoPaths.TryDelete(_scratch);
+        RepoPaths.DeleteQuietly(_scratch);
     }
 }

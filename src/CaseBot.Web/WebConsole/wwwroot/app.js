@@ -149,6 +149,16 @@ async function reindex() {
   }
 }
 
+// Who the bot is and what it answers about come from configuration (Bot__Name, Bot__Description, Bot__ExampleQuestion).
+async function loadProfile() {
+  let p;
+  try { p = await (await fetch("/api/profile")).json(); } catch (e) { return; }
+  $("bot-name").textContent = p.name;
+  $("tagline").textContent = `Answers about ${p.description}, quoted from the case documents.`;
+  $("question").setAttribute("placeholder", `e.g. ${p.exampleQuestion}`);
+  document.title = `${p.name} console`;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   $("ask-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -156,6 +166,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (q) ask(q);
   });
   $("reindex-form").addEventListener("submit", (e) => { e.preventDefault(); reindex(); });
+  loadProfile();
   loadDocs();
   loadStatus();
 });

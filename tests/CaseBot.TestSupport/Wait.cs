@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace CaseBot.Discord.Tests.Infrastructure;
+namespace CaseBot.TestSupport;
 
-/// <summary>Bounded waits: every test ends quickly, failing with a timeout instead of hanging.</summary>
-internal static class Wait
+/// <summary>Bounded waits: every test ends quickly, failing with a timeout instead of hanging. They wait for
+/// something to happen; they never sleep and then assert that nothing did.</summary>
+public static class Wait
 {
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
 
