@@ -65,7 +65,7 @@ public sealed class CaseBotService : ICaseBot, IDisposable
     /// <summary>The index folder (holding the <c>current</c> pointer and the builds).</summary>
     public string IndexRoot => _store.Root;
 
-    /// <summary>The live build's engine, without a reference: for single-threaded tools (tune-abstention, bench).</summary>
+    /// <summary>The live build's engine, without a reference: for single-threaded tools (train, bench).</summary>
     public AnswerEngine Engine => _indexes.Current.Engine;
 
     /// <summary>A reference on the live build, as every question takes; dispose it to release. While held, that

@@ -27,7 +27,7 @@ public sealed record Answer
     public string? ClosestDocId { get; init; }
     /// <summary>Set when the input itself was unusable (empty, only symbols): adapters show usage help.</summary>
     public bool IsUsageError { get; init; }
-    /// <summary>The abstention model's probability that the quoted sentence answers the question (0 when not assessed).</summary>
+    /// <summary>The decider's probability that the quoted sentence answers the question (0 when not assessed).</summary>
     public double Confidence { get; init; }
     /// <summary>The named inputs behind <see cref="Confidence"/>, when a sentence was assessed.</summary>
     public Features.FeatureVector? Evidence { get; init; }

@@ -17,7 +17,7 @@ public sealed record RunLine
     [JsonPropertyName("docs")] public IReadOnlyList<string> Docs { get; init; } = [];
     [JsonPropertyName("scores")] public IReadOnlyList<double> Scores { get; init; } = [];
     [JsonPropertyName("ms")] public double Ms { get; init; }
-    /// <summary>The abstention model's probability; not read by score.py, kept for tuning.</summary>
+    /// <summary>The decider's probability; not read by score.py, kept for tuning.</summary>
     [JsonPropertyName("confidence")] public double Confidence { get; init; }
     [JsonPropertyName("evidence")] public double[]? Evidence { get; init; }
 
