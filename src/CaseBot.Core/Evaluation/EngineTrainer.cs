@@ -40,6 +40,9 @@ public static class EngineTrainer
 
     public sealed record Report(EngineModel Model, IReadOnlyList<SetFigures> CrossValidated, double CrossValidatedThreshold)
     {
+        /// <summary>Per set, the out-of-fold run lines (score.py's format): each question answered by models and a
+        /// threshold fitted without its fold, so score.py's figures on them are cross-validated.</summary>
+        public IReadOnlyDictionary<string, IReadOnlyList<RunLine>> OutOfFoldRuns { get; init; } = new Dictionary<string, IReadOnlyList<RunLine>>();
         /// <summary>Per question: set, id, answerable, out-of-fold correct and probability (for `train --dump`).</summary>
         public IReadOnlyList<string> OutOfFold { get; init; } = [];
         /// <summary>Out-of-fold accuracy of each set at a few thresholds: the operating points.</summary>
@@ -62,6 +65,7 @@ public static class EngineTrainer
         public bool RankTop1 { get; set; }
         public double OutOfFold { get; set; }
         public bool TypeMissing { get; set; }
+        public Answer? Composed { get; set; }
     }
 
     private static readonly Feature[] RankerFeatures = Enumerable.Range(0, FeatureVector.CandidateCount).Select(i => (Feature)i).ToArray();
@@ -133,7 +137,10 @@ public static class EngineTrainer
         }
         var dump = items.Select(i => string.Create(CultureInfo.InvariantCulture,
             $"{sets[i.Set].Name}\t{i.Gold.Id}\t{(i.Gold.Answerable ? "A" : "U")}\t{(i.Correct ? 1 : 0)}\t{(i.RankTop1 ? 1 : 0)}\t{i.OutOfFold:F3}\t{i.Gold.Question}")).ToList();
-        return new Report(model, figures, threshold) { Sweep = sweep, OutOfFold = dump };
+        var runs = sets.Select((set, idx) => (set.Name, Lines: (IReadOnlyList<RunLine>)items.Where(i => i.Set == idx).Select(i => RunLine.From(i.Gold.Id,
+            heldOut[i] ? i.Composed! : new Answer { Question = i.Cleaned, Answered = false, Text = AnswerEngine.DeclineText, Docs = i.Composed?.Docs ?? [] })).ToList()))
+            .ToDictionary(p => p.Name, p => p.Lines);
+        return new Report(model, figures, threshold) { Sweep = sweep, OutOfFold = dump, OutOfFoldRuns = runs };
     }
 
     public static string Format(Report r)
@@ -182,7 +189,8 @@ public static class EngineTrainer
         item.Decision = analysis.Decision;
         item.TypeMissing = analysis.TypeMissing;
         item.RankTop1 = item.Labels[analysis.Ranked[0].Candidate];
-        item.Correct = IsCorrect(item.Gold, item.Engine.Compose(item.Cleaned, analysis));
+        item.Composed = item.Engine.Compose(item.Cleaned, analysis) with { Short = analysis.Short };
+        item.Correct = IsCorrect(item.Gold, item.Composed);
     }
 
     /// <summary>Maximises the mean of the sets' accuracies, so a small case set weighs as much as the yardstick.</summary>

@@ -118,7 +118,7 @@ public sealed class SearchIndex : IDisposable
     /// <summary>The first five letters of each word of a sentence, lower case: a match that survives stems and typos.</summary>
     public HashSet<string> SentencePrefixes(int sentence) =>
         _sentencePrefixes[sentence] ??= new HashSet<string>(
-            System.Text.RegularExpressions.Regex.Matches(SentenceText(sentence), @"[\p{L}\p{N}]+").Select(m => m.Value.ToLowerInvariant()).Where(w => w.Length >= 4).Select(w => w.Length > 5 ? w[..5] : w),
+            System.Text.RegularExpressions.Regex.Matches(SentenceText(sentence), @"[\p{L}\p{N}]+").Where(m => m.Length >= 4).Select(m => Vocabulary.Prefix(m.Value)),
             StringComparer.Ordinal);
 
     private readonly HashSet<string>?[] _sentencePrefixes;

@@ -37,6 +37,14 @@ public sealed partial class Vocabulary
         return new Vocabulary(counts, lowerCase);
     }
 
+    /// <summary>The first five letters of a word, lower case: the match question and sentence words share when stems
+    /// or typos differ ("procurment" / "procurement").</summary>
+    public static string Prefix(string word)
+    {
+        var lower = word.ToLowerInvariant();
+        return lower.Length > 5 ? lower[..5] : lower;
+    }
+
     public bool Contains(string word) => _counts.ContainsKey(word.ToLowerInvariant());
 
     public int Count(string word) => _counts.GetValueOrDefault(word.ToLowerInvariant());

@@ -24,9 +24,10 @@ internal static class TrainCommand
         var deciderLeaf = new Option<double>("--decider-min-leaf") { Description = "Least hessian weight in a decider leaf", DefaultValueFactory = _ => 40 };
         var offTopic = new Option<int>("--off-topic") { Description = "Yardstick questions also asked of the case corpus as off-topic negatives", DefaultValueFactory = _ => 300 };
         var dump = new Option<string?>("--dump") { Description = "Write each question's out-of-fold result here (TSV)" };
+        var runsDir = new Option<string?>("--runs") { Description = "Write each set's out-of-fold run file here (score.py format: cross-validated figures)" };
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "src/CaseBot.Core/Answering/Models/engine-model.json" };
         var command = new Command("train", "Fit the ranker and the answer-or-decline decider with folds; print cross-validated figures; write the model.")
-            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, offTopic, dump, output };
+            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, offTopic, dump, runsDir, output };
         command.SetAction(parse =>
         {
             var sets = new List<EngineTrainer.QuestionSet>();
@@ -52,6 +53,12 @@ internal static class TrainCommand
                     Decider: new Gbdt.Options(Rounds: parse.GetValue(deciderRounds), Depth: parse.GetValue(deciderDepth), Rate: 0.15, Lambda: 10, MinLeafWeight: parse.GetValue(deciderLeaf))), message => Console.Error.WriteLine(message));
                 Console.WriteLine(EngineTrainer.Format(report));
                 if (parse.GetValue(dump) is { } dumpPath) File.WriteAllLines(dumpPath, report.OutOfFold);
+                if (parse.GetValue(runsDir) is { } dir)
+                {
+                    Directory.CreateDirectory(dir);
+                    foreach (var (name, lines) in report.OutOfFoldRuns)
+                        File.WriteAllLines(Path.Combine(dir, name + ".oof.jsonl"), lines.Select(l => l.ToJson()));
+                }
                 var path = parse.GetValue(output)!;
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 File.WriteAllText(path, report.Model.ToJson() + "\n");

@@ -43,7 +43,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
             for (var j = i; j < words.Count && words[j].Index + words[j].Length - start <= max; j++)
             {
                 var w = words[j].Value.ToLowerInvariant();
-                if (w.Length >= 4 && q.Prefixes.Contains(w.Length > 5 ? w[..5] : w)) score += 1;
+                if (w.Length >= 4 && q.Prefixes.Contains(Vocabulary.Prefix(w))) score += 1;
                 end = words[j].Index + words[j].Length;
             }
             if (keepAt >= 0 && keepAt >= start && keepAt + keep!.Length <= end) score += 100;
@@ -101,7 +101,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
         // Anchors: the sentence's words that echo the question's rarer words (a subject named everywhere anchors nothing).
         var maxIdf = q.Idf.Length > 0 ? q.Idf.Max() : 0;
         var anchors = QuestionContext.WordPattern().Matches(text)
-            .Where(m => m.Value.Length >= 3 && q.Prefixes.Contains(m.Value.Length > 5 ? m.Value[..5].ToLowerInvariant() : m.Value.ToLowerInvariant())
+            .Where(m => m.Value.Length >= 3 && q.Prefixes.Contains(Vocabulary.Prefix(m.Value))
                         && index.Analyzer.Terms(m.Value) is [var term, ..] && index.SentenceIdf(term) >= 0.5 * maxIdf)
             .Select(m => (Start: m.Index, End: m.Index + m.Length)).ToList();
         if (anchors.Count == 0) return null;

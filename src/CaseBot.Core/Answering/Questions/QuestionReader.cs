@@ -45,7 +45,7 @@ public sealed class QuestionReader
         }
         var words = QuestionContext.WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).ToList();
         var prefixes = words.Where(w => w.Length >= 4 && !ShapeWords.Contains(w) && !EnglishStops.Contains(w))
-            .Select(w => w.Length > 5 ? w[..5] : w).Distinct().ToList();
+            .Select(Vocabulary.Prefix).Distinct().ToList();
         var hints = normalized.ArticleHints.Concat(QuestionContext.CalendarWords().Matches(text).Select(m => m.Value)).ToList();
         return new QuestionContext
         {
