@@ -36,6 +36,14 @@ public class TypedSpanTests
     }
 
     [Fact]
+    public void A_capitalised_opener_ending_in_s_is_not_taken_for_a_name()
+    {
+        var spans = TypedSpans.Find("Critics said so. This Palantir deal worried them.");
+        Assert.DoesNotContain(spans, s => s.Text.StartsWith("This", StringComparison.Ordinal));
+        Assert.Contains(spans, s => s.Text == "Palantir");
+    }
+
+    [Fact]
     public void Percentages_durations_and_years_are_recognised()
     {
         var spans = TypedSpans.Find("In 2023 about 40% of forces spent three years and £200 million on it.");

@@ -89,7 +89,7 @@ public static partial class TypedSpans
             var value = m.Value;
             var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var skip = 0;
-            while (skip < words.Length && NotNames.Contains(words[skip].TrimEnd('’', '\'', 's'))) skip++;
+            while (skip < words.Length && NotNames.Contains(WithoutPossessive(words[skip]))) skip++;
             if (skip == words.Length) continue;
             var start = skip == 0 ? m.Index : m.Index + value.IndexOf(words[skip], StringComparison.Ordinal);
             var name = text[start..(m.Index + m.Length)];
@@ -142,6 +142,10 @@ public static partial class TypedSpans
         AnswerType.Place => found is AnswerType.Place or AnswerType.Organisation,
         _ => false,
     };
+
+    /// <summary>"Khan’s" → "Khan"; "This" stays "This" (trimming every trailing s would make it "Thi").</summary>
+    private static string WithoutPossessive(string word) =>
+        word.EndsWith("’s", StringComparison.Ordinal) || word.EndsWith("'s", StringComparison.Ordinal) ? word[..^2] : word;
 
     private static bool IsAcronym(string s) => s.Length is >= 2 and <= 6 && s.All(c => char.IsUpper(c) || c == '.');
 }
