@@ -27,6 +27,23 @@ public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<An
     }
 
     [Fact]
+    public void A_short_name_leaves_out_the_title_in_front_of_it()
+    {
+        // The quote says "London Mayor Sadiq Khan": "Mayor" occurs in lower case in the corpus, so it is a title.
+        var answer = _all.Ask("Who blocked the Met Police contract with Palantir?");
+        Assert.Equal("Sadiq Khan", answer.Short);
+    }
+
+    [Fact]
+    public void A_sum_is_picked_by_the_alias_the_question_uses_for_its_holder()
+    {
+        // "£330 million with NHS England and £240 million with the Ministry of Defence": "MoD" is an alias of the
+        // latter (aliases.conf), so it anchors the second sum.
+        var answer = _all.Ask("how much is the MoD paying palantir");
+        Assert.Equal("£240 million", answer.Short);
+    }
+
+    [Fact]
     public void A_cited_article_with_a_publication_date_shows_it_after_its_id()
     {
         var answer = _all.Ask("When was the article about Khan threatening to block the contract published?");

@@ -59,6 +59,11 @@ public class ChatQuestionTests
     [InlineData("which company won the contract", AnswerType.Organisation)]
     [InlineData("what percentage of forces use it", AnswerType.Percent)]
     [InlineData("what are the three big tensions", AnswerType.Description)]
+    [InlineData("who is Louis Mosley?", AnswerType.Role)]
+    [InlineData("Who is Palantir's head for the UK and Europe?", AnswerType.Person)]
+    [InlineData("Which civil-rights groups warned about opaque AI systems?", AnswerType.Organisation)]
+    [InlineData("Which other UK police forces have signed contracts?", AnswerType.Organisation)]
+    [InlineData("what did the government say about the deal", AnswerType.Description)]
     public void The_expected_answer_type_is_read_from_the_question(string question, AnswerType expected) =>
         Assert.Equal(expected, AnswerTypes.Of(question));
 }

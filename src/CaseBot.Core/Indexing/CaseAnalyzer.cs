@@ -23,7 +23,22 @@ public sealed class CaseAnalyzer : Analyzer
 
     private readonly SynonymMap? _aliases;
 
-    public CaseAnalyzer(Aliases aliases) => _aliases = BuildAliasMap(aliases);
+    public CaseAnalyzer(Aliases aliases)
+    {
+        Aliases = aliases;
+        _aliases = BuildAliasMap(aliases);
+    }
+
+    public Aliases Aliases { get; }
+
+    /// <summary>The names of the alias group a group token stands for ("zzaliasb" → the second line), or none.</summary>
+    public IReadOnlyList<string> AliasNames(string term)
+    {
+        if (!term.StartsWith(AliasPrefix, StringComparison.Ordinal) || term.Length == AliasPrefix.Length) return [];
+        var suffix = term[AliasPrefix.Length..];
+        var g = suffix[0] - 'a' + 26 * (suffix.Length - 1);
+        return g >= 0 && g < Aliases.Groups.Count ? Aliases.Groups[g] : [];
+    }
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {

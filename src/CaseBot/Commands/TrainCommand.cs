@@ -25,23 +25,25 @@ internal static class TrainCommand
         var offTopic = new Option<int>("--off-topic") { Description = "Yardstick questions also asked of the case corpus as off-topic negatives", DefaultValueFactory = _ => 300 };
         var dump = new Option<string?>("--dump") { Description = "Write each question's out-of-fold result here (TSV)" };
         var runsDir = new Option<string?>("--runs") { Description = "Write each set's out-of-fold run file here (score.py format: cross-validated figures)" };
+        var set = new Option<string[]>("--set") { Description = "Engine setting override name=value, for both corpora (trying a setting under cross-validation)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "src/CaseBot.Core/Answering/Models/engine-model.json" };
         var command = new Command("train", "Fit the ranker and the answer-or-decline decider with folds; print cross-validated figures; write the model.")
-            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, offTopic, dump, runsDir, output };
+            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, offTopic, dump, runsDir, set, output };
         command.SetAction(parse =>
         {
             var sets = new List<EngineTrainer.QuestionSet>();
             var bots = new List<IDisposable>();
             try
             {
-                using var caseBot = CommonOptions.Open(CommonOptions.Resolve(parse.GetValue(corpus)!, null));
+                var settings = EngineSettings.Default.With(parse.GetValue(set) ?? []);
+                using var caseBot = CommonOptions.Open(CommonOptions.Resolve(parse.GetValue(corpus)!, null), settings);
                 if (caseBot is null) return 2;
                 foreach (var file in parse.GetValue(caseQuestions)!)
                     sets.Add(new(Path.GetFileNameWithoutExtension(file), caseBot.Engine, GoldQuestion.Load(file), parse.GetValue(caseWeight), FoldByArticle: false));
                 CaseBot.Core.CaseBotService? yard = null;
                 if (parse.GetValue(yardCorpus) is { } yc && parse.GetValue(yardQuestions) is { } yq)
                 {
-                    yard = CommonOptions.Open(CommonOptions.Resolve(yc, null));
+                    yard = CommonOptions.Open(CommonOptions.Resolve(yc, null), settings);
                     if (yard is null) return 2;
                     bots.Add(yard);
                     var yardQuestions = GoldQuestion.Load(yq);
@@ -65,7 +67,7 @@ internal static class TrainCommand
                 Console.WriteLine($"wrote {path}");
                 return 0;
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;

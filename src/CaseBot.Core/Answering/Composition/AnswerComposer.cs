@@ -94,7 +94,8 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
             && spans.Any(o => o.Type == AnswerType.Money && o.Start < s.Start && s.Start - (o.Start + o.Length) <= 3))).ToList();
         if (spans.Count == 0) return null;
         if (spans.Count > settings.MaxShortCandidates) return null;
-        if (q.Type == AnswerType.Person) spans = spans.Where(s => !LooksLikeCommonWords(s.Text)).ToList();
+        if (q.Type == AnswerType.Person)
+            spans = spans.Select(s => TrailingName(text, s)).OfType<TypedSpan>().Where(s => !EvidenceExtractor.Echoes(q, s.Text)).ToList();
         if (q.Type == AnswerType.Organisation) spans = spans.Where(s => s.Text.Contains(' ')).ToList(); // a lone acronym is too often not the one asked for
         if (spans.Count == 1) return spans[0].Text;
         if (spans.Count == 0) return null;
@@ -104,6 +105,15 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
             .Where(m => m.Value.Length >= 3 && q.Prefixes.Contains(Vocabulary.Prefix(m.Value))
                         && index.Analyzer.Terms(m.Value) is [var term, ..] && index.SentenceIdf(term) >= 0.5 * maxIdf)
             .Select(m => (Start: m.Index, End: m.Index + m.Length)).ToList();
+        // A question naming one alias ("the MoD") anchors on the sentence's other name for it ("Ministry of Defence").
+        for (var i = 0; i < q.Terms.Count; i++)
+        {
+            if (q.Idf[i] < 0.5 * maxIdf) continue;
+            foreach (var name in index.Analyzer.AliasNames(q.Terms[i]))
+                for (var at = text.IndexOf(name, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.OrdinalIgnoreCase))
+                    if ((at == 0 || !char.IsLetterOrDigit(text[at - 1])) && (at + name.Length == text.Length || !char.IsLetterOrDigit(text[at + name.Length])))
+                        anchors.Add((at, at + name.Length));
+        }
         if (anchors.Count == 0) return null;
         // Characters between span and anchor, plus a clause's worth for each list or clause boundary crossed: in
         // "£330 million with NHS England and £240 million with …" England belongs to the first sum, not the second.
@@ -114,9 +124,22 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
         return Distance(ordered[0]) <= 0.5 * Distance(ordered[1]) ? ordered[0].Text : null;
     }
 
-    /// <summary>"Artificial Intelligence" is capitalised but not a person: its words occur in lower case in the corpus.</summary>
-    private bool LooksLikeCommonWords(string span) =>
-        QuestionContext.WordPattern().Matches(span).Any(w => index.Vocabulary.LowerCaseCount(w.Value) > 0);
+    /// <summary>
+    /// The name at the end of a capitalised run: "London Mayor Sadiq Khan" → "Sadiq Khan". Words that also occur in lower
+    /// case in the corpus ("Mayor", "Artificial Intelligence") are titles or ordinary words, not the name; null when
+    /// nothing after the last of them is left.
+    /// </summary>
+    private TypedSpan? TrailingName(string text, TypedSpan span)
+    {
+        var words = QuestionContext.WordPattern().Matches(span.Text);
+        var from = 0;
+        for (var i = 0; i < words.Count; i++)
+            if (index.Vocabulary.LowerCaseCount(words[i].Value) > 0) from = i + 1;
+        if (from == 0) return span;
+        if (from == words.Count) return null;
+        var start = span.Start + words[from].Index;
+        return span with { Start = start, Length = span.Start + span.Length - start, Text = text.Substring(start, span.Start + span.Length - start) };
+    }
 
     /// <summary>Trims what footnote removal can leave behind (<c>million,.</c>) without leaving the document's words.</summary>
     internal static string Quote(string sentence)

@@ -109,7 +109,7 @@ public sealed class EvidenceExtractor
             f[Feature.Length] = Math.Min(terms.Length, 60) / 60.0;
             f[Feature.Position] = siblings.Count <= 1 ? 0 : sentence.Ordinal / (double)(siblings.Count - 1);
             f[Feature.Heading] = sentence.IsHeading ? 1 : 0;
-            f[Feature.NameCoverage] = NameCoverage(q, window);
+            (f[Feature.NameCoverage], f[Feature.WorstName]) = NameCoverage(q, window);
             f[Feature.RareCoverage] = rare.Count == 0 ? 1 : rare.Count(sentenceSet.Contains) / (double)rare.Count;
             f[Feature.RareWindow] = rare.Count == 0 ? 1 : rare.Count(window.Contains) / (double)rare.Count;
             f[Feature.NegationMismatch] = q.Negates != QuestionContext.NegationWords().IsMatch(text) ? 1 : 0;
@@ -150,13 +150,18 @@ public sealed class EvidenceExtractor
     private static List<string> Rarest(QuestionContext q) =>
         q.Terms.Select((t, i) => (t, q.Idf[i])).OrderByDescending(p => p.Item2).Take(2).Select(p => p.t).ToList();
 
-    private static double NameCoverage(QuestionContext q, HashSet<string> window)
+    /// <summary>The mean and the least share of each question name's terms found in the window (an alias counts whole).</summary>
+    private static (double Mean, double Worst) NameCoverage(QuestionContext q, HashSet<string> window)
     {
-        if (q.Names.Count == 0) return 1;
-        double found = 0;
+        if (q.Names.Count == 0) return (1, 1);
+        double found = 0, worst = 1;
         foreach (var name in q.Names)
-            found += name.Any(t => t.StartsWith(CaseAnalyzer.AliasPrefix, StringComparison.Ordinal) && window.Contains(t)) ? 1 : name.Count(window.Contains) / (double)name.Count;
-        return found / q.Names.Count;
+        {
+            var share = name.Any(t => t.StartsWith(CaseAnalyzer.AliasPrefix, StringComparison.Ordinal) && window.Contains(t)) ? 1 : name.Count(window.Contains) / (double)name.Count;
+            found += share;
+            worst = Math.Min(worst, share);
+        }
+        return (found / q.Names.Count, worst);
     }
 
     private static double OrderAgreement(List<string> question, string[] sentence)

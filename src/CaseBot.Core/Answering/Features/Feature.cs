@@ -43,6 +43,7 @@ public enum Feature
     SemanticRank,     // 1 / (1 + rank among the candidates by cosine)
     SemanticGap,      // the best candidate's cosine minus this one's
     CorpusScale,      // log10 of the corpus's sentences over five: what a BM25 score or a missing word means depends on it
+    WorstName,        // the least-found of the question's names in the window ("Ministry of Justice" beside "Ministry of Defence": 0.5)
     // ---- per question, after ranking (the decider's extra inputs) ----
     RankScore,        // the ranker's probability for the chosen sentence
     RankMargin,       // that minus the runner-up's

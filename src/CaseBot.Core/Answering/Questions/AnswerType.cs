@@ -55,10 +55,10 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"\b(which|what) (?:political )?party\b", O)]
     private static partial Regex PartyWords();
 
-    [GeneratedRegex(@"\b(what|which) (?:role|job|title|position|post|rank|office)\b|^\s*(?:and\s+)?who (?:is|was|'s) (?!the\b|a\b|an\b)(?=[\p{L}])", O)]
+    [GeneratedRegex(@"\b(what|which) (?:role|job|title|position|post|rank|office)\b|^\s*(?:and\s+)?who (?:is|was|'s) (?!the\b|a\b|an\b)(?![^?]*(?:['’]s\b|\bof\b|\bfor\b))(?=[\p{L}])", O)]
     private static partial Regex RoleWords();
 
-    [GeneratedRegex(@"\b(which|what) (?:\w+ )?(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|body|bodies|group|groups|newspaper|paper|outlet|department|ministry|force|forces|institution|university|team|club|band|corporation|bank|party|government|authority|vendor|vendors|supplier|suppliers|business|businesses)\b(?!-|\s+[\w]+-[\w])", O)]
+    [GeneratedRegex(@"\b(which|what) (?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|the|a|an)\b)[\w-]+ ){0,3}(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|body|bodies|group|groups|newspaper|paper|outlet|department|ministry|force|forces|institution|university|team|club|band|corporation|bank|party|government|authority|vendor|vendors|supplier|suppliers|business|businesses)\b(?!-|\s+[\w]+-[\w])", O)]
     private static partial Regex OrganisationWords();
 
     [GeneratedRegex(@"\b(who|whom|whose|which (?:person|man|woman|people|official|officer|executive|politician|minister|mp|leader|founder|author|writer|king|queen|president))\b", O)]
