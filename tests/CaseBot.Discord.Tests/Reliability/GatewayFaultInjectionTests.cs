@@ -37,12 +37,22 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
         await using var rig = await DiscordTestRig.StartAsync(services: s =>
             s.AddHttpClient("CaseBot.Discord").ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(1)));
         rig.Fake.ChannelBucketLimit = 5; // Discord's Create Message: 5 per 5 s per channel
+        // Slow answers each block a pool thread (as the real engine does): keep threads for the driver and the sockets.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 48), io);
         var chaos = new Chaos(rig, new Random(Seed));
         rig.Bot.Answerer = chaos.SlowWhenAsked;
 
-        for (var round = 0; round < FaultCount; round++)
-            await chaos.RoundAsync((Fault)chaos.Rng.Next(Enum.GetValues<Fault>().Length));
-        await chaos.FinishAsync();
+        try
+        {
+            for (var round = 0; round < FaultCount; round++)
+                await chaos.RoundAsync((Fault)chaos.Rng.Next(Enum.GetValues<Fault>().Length));
+            await chaos.FinishAsync();
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{chaos.Unanswered()}", ex); // what the platform sent and what is owed
+        }
 
         var answers = chaos.AnswerCounts();
         output.WriteLine($"seed {Seed}, {FaultCount} faults: {chaos.Describe()}");
@@ -80,11 +90,9 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
         /// <summary>The engine: questions marked slow take 3 s of the fake clock, past <c>DeferAfter</c> (2 s).</summary>
         public Core.Answering.Answer SlowWhenAsked(string question)
         {
+            // Blocks its thread (the engine is synchronous) without spinning, until the driver has moved the clock on.
             if (question.StartsWith("slow", StringComparison.Ordinal))
-            {
-                var until = rig.Clock.GetUtcNow() + TimeSpan.FromSeconds(3);
-                SpinWait.SpinUntil(() => rig.Clock.GetUtcNow() >= until, RealTimeout);
-            }
+                Task.Delay(TimeSpan.FromSeconds(3), rig.Clock).Wait(RealTimeout);
             return FakeCaseBot.DefaultAnswer(question);
         }
 
@@ -111,29 +119,65 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
             InjectRestFaults();
             var batch = Enumerable.Range(0, rng.Next(1, 5)).Select(_ => NewQuestion()).ToList();
             var sent = fault == Fault.DropMidDispatch ? rng.Next(batch.Count) : batch.Count;
-            foreach (var id in batch.Take(sent)) await SendAsync(connection, Questions[id].Type, Questions[id].Data);
+            foreach (var (id, type, data) in batch.Take(sent))
+            {
+                Questions[id] = (type, data); // a question counts once the platform has sent it
+                await SendAsync(connection, type, data);
+            }
             if (fault == Fault.DropMidDispatch)
             {
                 Drop(connection);
                 return;
             }
-            if (rng.Next(2) == 0) // half the time the fault waits for the answers, half the time it hits them in flight
-                await rig.Clock.AdvanceUntilAsync(() => batch.All(Answered), Step, RealTimeout, Pause);
+            // Half the time the fault waits for the answers, half the time it hits them in flight. On a busy machine the
+            // client may end the connection itself first (a late ACK looks like a zombie): then the next round resumes.
+            if (rng.Next(2) == 0)
+                await rig.Clock.AdvanceUntilAsync(() => batch.All(q => Answered(q.Id)) || connection.IsClosed, Step, RealTimeout, Pause);
+            if (connection.IsClosed)
+            {
+                Count("closed by the client");
+                _disconnectedAt = rig.Clock.GetUtcNow();
+                return;
+            }
             await EndAsync(connection, fault);
         }
 
-        /// <summary>A last, healthy connection: everything still owed is delivered and answered.</summary>
+        /// <summary>Last, healthy connections (a new one whenever the client ends one): everything still owed is
+        /// delivered and answered.</summary>
         public async Task FinishAsync()
         {
-            var connection = await AcceptAsync();
-            await connection.SendAsync(Events.Hello());
-            await AnswerHandshakeAsync(connection, await connection.ExpectAnyOpAsync([2, 6]));
-            await rig.Clock.AdvanceUntilAsync(() => rig.Adapter.IsConnected, Step, RealTimeout, Pause);
-            NoteConnected();
-            await rig.Clock.AdvanceUntilAsync(() => Questions.Keys.All(Answered) && rig.Fake.ScriptedPending == 0, Step,
-                TimeSpan.FromSeconds(60), Pause);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (!(Questions.Keys.All(Answered) && rig.Fake.ScriptedPending == 0))
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("Unanswered at the end: " + Unanswered());
+                var connection = await AcceptAsync();
+                await connection.SendAsync(Events.Hello());
+                await AnswerHandshakeAsync(connection, await connection.ExpectAnyOpAsync([2, 6]));
+                try
+                {
+                    await rig.Clock.AdvanceUntilAsync(() => connection.IsClosed || (Questions.Keys.All(Answered) && rig.Fake.ScriptedPending == 0),
+                        Step, deadline - DateTime.UtcNow, Pause);
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException("Unanswered at the end: " + Unanswered());
+                }
+                if (connection.IsClosed) Count("closed by the client");
+            }
             await rig.StopAsync(); // in-flight answers finish: the counts are final
         }
+
+        public string Unanswered() => string.Join("\n", _trace.TakeLast(150)) + "\n" + UnansweredIds();
+
+        private string UnansweredIds() => string.Join("; ", Questions.Keys.Where(id => !Answered(id)).Select(id =>
+            $"{id} (asked: {rig.Bot.Questions.Count(q => q.EndsWith(Hash(Questions[id]), StringComparison.Ordinal))}, requests: " +
+            string.Join(",", rig.Fake.Served.Where(s => s.Request.Body.Contains(id, StringComparison.Ordinal) || s.Request.Path.Contains(id, StringComparison.Ordinal))
+                .Select(s => $"{s.Request.Method} {s.Request.Path.Split('/')[1]} {s.Status}")) + ")"))
+            + $" | connected {rig.Adapter.IsConnected}, stopped {rig.Adapter.Stopped}, logs: "
+            + string.Join(" / ", rig.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).TakeLast(8).Select(e => e.Message));
+
+        private static string Hash((string Type, JsonObject Data) q) =>
+            ((string?)q.Data["content"] ?? (string?)q.Data["data"]?["options"]?[0]?["value"] ?? "")[^4..].Split('#')[^1];
 
         private async Task<FakeGatewayConnection> AcceptAsync()
         {
@@ -165,14 +209,21 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
             Resumes++;
             var after = (long?)resume["seq"] ?? 0;
             foreach (var (seq, type, data) in _log.Where(e => e.Seq > after).ToList())
+                {
+                _trace.Add($"c{rig.Fake.Connections.ToList().IndexOf(connection)} replay s{seq} {type} {(string?)data["id"]}");
                 await connection.SendAsync(Events.Dispatch(type, seq, data.DeepClone()));
+            }
+            _trace.Add($"resume {_sessionId} after {after}");
             await SendAsync(connection, "RESUMED", new JsonObject());
         }
+
+        private readonly List<string> _trace = [];
 
         private async Task SendAsync(FakeGatewayConnection connection, string type, JsonObject data)
         {
             var seq = _log.Count + 1L;
             _log.Add((seq, type, data));
+            _trace.Add($"c{rig.Fake.Connections.ToList().IndexOf(connection)} {_sessionId} s{seq} {type} {(string?)data["id"]}");
             await connection.SendAsync(Events.Dispatch(type, seq, data.DeepClone()));
         }
 
@@ -248,7 +299,7 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
             return new FakeResponse(429, body.ToJsonString(), docs.Headers);
         }
 
-        private string NewQuestion()
+        private (string Id, string Type, JsonObject Data) NewQuestion()
         {
             var n = ++_next;
             var slow = rng.Next(4) == 0 ? "slow " : "";
@@ -256,12 +307,10 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
             {
                 var id = (2_000_000 + n).ToString();
                 _tokens[id] = $"tok{n}";
-                Questions[id] = ("INTERACTION_CREATE", Events.Command("ask", "question", $"{slow}why was the contract blocked? #{n}", id, $"tok{n}"));
-                return id;
+                return (id, "INTERACTION_CREATE", Events.Command("ask", "question", $"{slow}why was the contract blocked? #{n}", id, $"tok{n}"));
             }
             var messageId = (1_000_000 + n).ToString();
-            Questions[messageId] = ("MESSAGE_CREATE", Events.MentionMessage(messageId, $"{slow}who blocked the contract? #{n}", Events.GuildId, Events.ChannelId));
-            return messageId;
+            return (messageId, "MESSAGE_CREATE", Events.MentionMessage(messageId, $"{slow}who blocked the contract? #{n}", Events.GuildId, Events.ChannelId));
         }
 
         private bool Answered(string id) => AnswerCounts().GetValueOrDefault(id) > 0;
