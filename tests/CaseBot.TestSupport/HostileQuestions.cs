@@ -42,6 +42,15 @@ public static class HostileQuestions
         for (var i = 0; i < count; i++) yield return One(random, i);
     }
 
+    /// <summary>Each generated string with another one from the same run beside it (question and answer, quote and
+    /// title), and its index, so a failure names the input that caused it.</summary>
+    public static IEnumerable<(int Index, string Hostile, string Other)> Pairs(int seed, int count)
+    {
+        var all = Generate(seed, count).ToArray();
+        var random = new Random(seed);
+        for (var i = 0; i < all.Length; i++) yield return (i, all[i], all[random.Next(all.Length)]);
+    }
+
     private static string One(Random random, int i)
     {
         // Every 100th question is long (100 KB or more) so the full run stays CI-quick.

@@ -20,12 +20,8 @@ public sealed class HostileFormattingTests
     [Fact]
     public void Ten_thousand_hostile_strings_format_within_discords_limit_and_never_ping_or_inject_markdown()
     {
-        var inputs = HostileQuestions.Generate(Seed, 10_000).ToArray();
-        var random = new Random(Seed);
-        for (var i = 0; i < inputs.Length; i++)
+        foreach (var (i, hostile, other) in HostileQuestions.Pairs(Seed, 10_000))
         {
-            var hostile = inputs[i];
-            var other = inputs[random.Next(inputs.Length)];
             var doc = new DocumentInfo("004", other, "004.txt", hostile);
             var plain = new[]
             {
