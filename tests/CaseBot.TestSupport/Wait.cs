@@ -20,15 +20,16 @@ public static class Wait
 
     /// <summary>Moves virtual time forward in <paramref name="step"/>s, letting real work run between steps, until
     /// <paramref name="condition"/> holds. Steps are small against the intervals under test, so the order of timers
-    /// is kept.</summary>
-    public static async Task AdvanceUntilAsync(this FakeTimeProvider clock, Func<bool> condition, TimeSpan step, TimeSpan? timeout = null)
+    /// is kept. <paramref name="pause"/> is the real time given to work between steps (10 ms unless told).</summary>
+    public static async Task AdvanceUntilAsync(this FakeTimeProvider clock, Func<bool> condition, TimeSpan step, TimeSpan? timeout = null,
+        TimeSpan? pause = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? Default);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Condition not met in time (virtual clock at {clock.GetUtcNow():O}).");
             clock.Advance(step);
-            await Task.Delay(10);
+            await Task.Delay(pause ?? TimeSpan.FromMilliseconds(10));
         }
     }
 }

@@ -42,11 +42,13 @@ internal sealed class DiscordInteractionEndpoint : IDiscordInteractionEndpoint
     private readonly TimeProvider _time;
     private readonly ILogger<DiscordInteractionEndpoint> _logger;
     private readonly DiscordWorkQueue _queue;
+    private readonly CaseBot.Adapters.EventDedupe _signatures;
 
     public DiscordInteractionEndpoint(IOptions<DiscordOptions> options, InteractionHandler handler, DiscordWorkQueue queue,
         TimeProvider time, ILogger<DiscordInteractionEndpoint> logger)
     {
         _queue = queue;
+        _signatures = new SignatureReplays(time);
         var key = options.Value.PublicKey;
         _verifier = string.IsNullOrEmpty(key) ? null : new Ed25519SignatureVerifier(key);
         _handler = handler;
@@ -56,13 +58,26 @@ internal sealed class DiscordInteractionEndpoint : IDiscordInteractionEndpoint
 
     public bool Enabled => _verifier is not null;
 
+    /// <summary>A signed request replayed later is refused: its timestamp must be within <see cref="MaxAge"/> of now (as
+    /// Slack's signing rules ask; Discord signs the timestamp but leaves the window to the app), and each signature is
+    /// accepted once while it is fresh.</summary>
+    internal static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+
+    private bool Fresh(string timestamp) =>
+        long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && (_time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799))).Duration() <= MaxAge;
+
     public async Task<DiscordHttpResponse> HandleAsync(string? signature, string? timestamp, ReadOnlyMemory<byte> body,
         CancellationToken ct = default)
     {
-        if (_verifier is null || !_verifier.Verify(signature, timestamp, body.Span))
+        var refusal = _verifier is null ? "no public key configured"
+            : !_verifier.Verify(signature, timestamp, body.Span) ? "bad or missing signature"
+            : !Fresh(timestamp!) ? "stale timestamp (a replay?)"
+            : !_signatures.FirstTime(signature!) ? "a signature already used (a replay)"
+            : null;
+        if (refusal is not null)
         {
-            _logger.LogWarning("Refused a Discord interaction request: {Why}.",
-                _verifier is null ? "no public key configured" : "bad or missing signature");
+            _logger.LogWarning("Refused a Discord interaction request: {Why}.", refusal);
             return new DiscordHttpResponse(401, """{"error":"invalid request signature"}""");
         }
 
@@ -104,3 +119,7 @@ internal sealed class DiscordInteractionEndpoint : IDiscordInteractionEndpoint
         return new DiscordHttpResponse(500, new JsonObject { ["error"] = "no response" }.ToJsonString());
     }
 }
+
+/// <summary>Signatures seen in the freshness window (twice <see cref="DiscordInteractionEndpoint.MaxAge"/>, covering
+/// timestamps up to that far in the future).</summary>
+internal sealed class SignatureReplays(TimeProvider time) : CaseBot.Adapters.EventDedupe(time, TimeSpan.FromMinutes(10), capacity: 100_000);

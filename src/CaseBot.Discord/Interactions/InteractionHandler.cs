@@ -109,7 +109,16 @@ internal sealed class InteractionHandler(
         }
 
         logger.LogInformation("Answer not ready within {Seconds:F1}s: deferring the /ask response.", _options.DeferAfter.TotalSeconds);
-        await responder.RespondAsync(DiscordMessages.Deferred(), ct).ConfigureAwait(false);
+        try
+        {
+            await responder.RespondAsync(DiscordMessages.Deferred(), ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            // No reply in time (or the connection broke): Discord may well have taken the deferral. Edit the answer in
+            // anyway; without the deferral the edit fails on its own, but giving up here leaves the asker on "thinking…".
+            logger.LogWarning("The /ask deferral got no clear reply ({Error}); editing the answer in anyway.", ex.Message);
+        }
         string late;
         string? lateKey = null;
         try

@@ -15,15 +15,17 @@ namespace CaseBot.Slack.Formatting;
 /// </summary>
 public sealed class SlackAnswerFormatter(ICaseBot bot)
 {
-    // Slack caps a section's text at 3000 characters and a context block at 10 elements.
+    // Slack caps a section's text (and any text object) at 3000 characters and a context block at 10 elements.
     private const int SectionMax = 2900;
     private const int ContextMax = 10;
+    private const int TitleMax = 200;
+    private const int FallbackMax = 3500;
 
     public SlackMessage Format(Answer answer, string? askedBy = null)
     {
         var blocks = new JsonArray();
         if (askedBy is not null)
-            blocks.Add(Context([$"<@{askedBy}> asked: {SlackText.Escape(SlackText.Truncate(answer.Question, 300))}"]));
+            blocks.Add(Context([$"<@{askedBy}> asked: {SlackText.EscapeWithin(answer.Question, 300)}"]));
 
         if (answer.Answered && answer.Citations.Count > 0)
         {
@@ -31,21 +33,21 @@ public sealed class SlackAnswerFormatter(ICaseBot bot)
             if (!string.IsNullOrWhiteSpace(answer.Short))
                 body.Append('*').Append(SlackText.Escape(answer.Short.Trim())).Append("*\n");
             foreach (var c in answer.Citations)
-                body.Append("&gt; ").Append(SlackText.Escape(c.Quote)).Append(" `[").Append(SlackText.Escape(c.DocId)).Append("]`\n");
+                body.Append("&gt; ").Append(SlackText.EscapeWithin(c.Quote, SectionMax)).Append(" `[").Append(SlackText.Escape(c.DocId)).Append("]`\n");
             blocks.Add(Section(SlackText.Truncate(body.ToString().TrimEnd(), SectionMax)));
 
             var sources = answer.Citations
                 .DistinctBy(c => c.DocId)
                 .Take(ContextMax)
-                .Select(c => $"*[{SlackText.Escape(c.DocId)}]* {SlackText.Escape(c.Title)}")
+                .Select(c => $"*[{SlackText.EscapeWithin(c.DocId, 40)}]* {SlackText.EscapeWithin(c.Title, TitleMax)}")
                 .ToList();
             blocks.Add(Context(sources));
         }
         else
         {
-            blocks.Add(Section(SlackText.Escape(answer.Text)));
+            blocks.Add(Section(SlackText.EscapeWithin(answer.Text, SectionMax)));
             if (answer.ClosestDocId is { } closest && bot.FindDocument(closest) is { } doc)
-                blocks.Add(Context([$"Closest document: *[{SlackText.Escape(doc.Id)}]* {SlackText.Escape(doc.Title)}"]));
+                blocks.Add(Context([$"Closest document: *[{SlackText.EscapeWithin(doc.Id, 40)}]* {SlackText.EscapeWithin(doc.Title, TitleMax)}"]));
         }
 
         blocks.Add(FeedbackActions(AnswerKey.For(answer)));
@@ -77,11 +79,11 @@ public sealed class SlackAnswerFormatter(ICaseBot bot)
         var text = answer.Answered && answer.Citations.Count > 0
             ? string.Join("\n", answer.Citations.Select(c => $"[{c.DocId}] {c.Quote}"))
             : answer.Text;
-        return SlackText.Escape(SlackText.Truncate(text, 3500));
+        return SlackText.EscapeWithin(text, FallbackMax);
     }
 
     public static SlackMessage Plain(string text) =>
-        new(SlackText.Escape(text), [Section(SlackText.Escape(text))]);
+        new(SlackText.EscapeWithin(text, FallbackMax), [Section(SlackText.EscapeWithin(text, SectionMax))]);
 
     internal static JsonObject Section(string mrkdwn) => new()
     {

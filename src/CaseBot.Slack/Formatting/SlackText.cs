@@ -24,6 +24,23 @@ public static partial class SlackText
         return sb.ToString();
     }
 
+    /// <summary>Escapes <paramref name="text"/> into at most <paramref name="max"/> characters: cut (with an ellipsis) on
+    /// a whole character, never inside an <c>&amp;amp;</c> entity or a surrogate pair. Escaping can make text five times
+    /// longer, so a bound on the raw text is no bound on what Slack receives.</summary>
+    public static string EscapeWithin(string? text, int max)
+    {
+        var escaped = Escape(text);
+        if (escaped.Length <= max) return escaped;
+        var sb = new StringBuilder(max);
+        foreach (var rune in (text ?? "").EnumerateRunes())
+        {
+            var piece = rune.Value switch { '&' => "&amp;", '<' => "&lt;", '>' => "&gt;", _ => rune.ToString() };
+            if (sb.Length + piece.Length > max - 1) break;
+            sb.Append(piece);
+        }
+        return sb.ToString().TrimEnd() + "…";
+    }
+
     /// <summary>
     /// Turns an incoming message into the question a user typed: drops user mentions (the bot's own above all),
     /// shows links by their label or URL, and undoes Slack's entity escaping.

@@ -41,10 +41,12 @@ internal sealed class DiscordTestRig : IAsyncDisposable
     public RecordingMetrics Metrics => (RecordingMetrics)Host.Services.GetRequiredService<IBotMetrics>();
 
     public static async Task<DiscordTestRig> StartAsync(Action<Dictionary<string, string?>>? configure = null, double jitter = 0.5,
-        bool start = true, IQuestionGate? gate = null, bool realEngine = false, Action<IServiceCollection>? services = null)
+        bool start = true, IQuestionGate? gate = null, bool realEngine = false, Action<IServiceCollection>? services = null, TimeProvider? time = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
-        var fake = await FakeDiscord.StartAsync(clock);
+        // Load tests run on the real clock (time: TimeProvider.System) so that rate-limit pacing costs real time.
+        var now = time ?? clock;
+        var fake = await FakeDiscord.StartAsync(now);
         var settings = new Dictionary<string, string?>
         {
             ["Discord:Token"] = Token,
@@ -59,7 +61,7 @@ internal sealed class DiscordTestRig : IAsyncDisposable
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton(now);
         builder.Services.AddSingleton<IBotMetrics, RecordingMetrics>();
         if (realEngine) builder.Services.AddCaseBotCore(builder.Configuration); // CaseBot:CorpusPath / IndexPath from settings
         else builder.Services.AddSingleton<ICaseBot>(bot);
@@ -67,7 +69,7 @@ internal sealed class DiscordTestRig : IAsyncDisposable
         // Registered first, so AddDiscordAdapter's TryAdd keeps it: a fixed jitter makes heartbeat timing exact.
         builder.Services.AddSingleton(sp => new GatewayClient(
             sp.GetRequiredService<IOptions<DiscordOptions>>(), sp.GetRequiredService<IGatewayTransportFactory>(),
-            sp.GetRequiredService<DiscordRestClient>(), clock, sp.GetRequiredService<IBotMetrics>(),
+            sp.GetRequiredService<DiscordRestClient>(), now, sp.GetRequiredService<IBotMetrics>(),
             sp.GetRequiredService<ILogger<GatewayClient>>(), () => jitter));
         Assert.True(builder.Services.AddDiscordAdapter(builder.Configuration));
         services?.Invoke(builder.Services);

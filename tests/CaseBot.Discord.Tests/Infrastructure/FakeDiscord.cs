@@ -13,7 +13,10 @@ using Microsoft.Extensions.Logging;
 
 namespace CaseBot.Discord.Tests.Infrastructure;
 
-internal sealed record FakeResponse(int Status, string? Body = null, IReadOnlyList<KeyValuePair<string, string>>? Headers = null);
+/// <param name="Delay">Real time the fake waits before answering: past the client's HttpClient timeout the client gives up,
+/// although the platform did the work (a message sent slowly is still sent).</param>
+internal sealed record FakeResponse(int Status, string? Body = null, IReadOnlyList<KeyValuePair<string, string>>? Headers = null,
+    TimeSpan? Delay = null);
 
 /// <param name="Caller">The label of the per-process REST base URL the request came through (see
 /// <see cref="FakeDiscord.ApiBaseUrlFor"/>), null for the plain one.</param>
@@ -38,6 +41,9 @@ internal sealed class FakeDiscord : IAsyncDisposable
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<FakeGatewayConnection> _connections = [];
     private readonly List<(Func<RecordedRequest, bool> Match, FakeResponse Response)> _scripted = [];
+    private readonly List<(RecordedRequest Request, int Status)> _served = [];
+    private readonly Dictionary<string, (int Remaining, DateTimeOffset ResetAt)> _channelBuckets = [];
+    private int _bucketViolations;
 
     private FakeDiscord(WebApplication app, TimeProvider clock)
     {
@@ -65,6 +71,19 @@ internal sealed class FakeDiscord : IAsyncDisposable
     public bool AutoAck { get; set; } = true;
 
     public IReadOnlyList<RecordedRequest> Requests { get { lock (_lock) return _requests.ToList(); } }
+
+    /// <summary>Every REST request with the status the fake decided on (a slow reply counts as served even when the
+    /// client gave up waiting: the platform did the work).</summary>
+    public IReadOnlyList<(RecordedRequest Request, int Status)> Served { get { lock (_lock) return _served.ToList(); } }
+
+    /// <summary>When set, Discord's per-channel bucket for Create Message is enforced on the fake's clock: this many
+    /// messages per <see cref="ChannelBucketWindow"/>, announced in X-RateLimit-* headers on every reply; a request
+    /// into the exhausted bucket gets a 429 and is counted in <see cref="BucketViolations"/>.</summary>
+    public int? ChannelBucketLimit { get; set; }
+    public TimeSpan ChannelBucketWindow { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Requests that arrived while their bucket was exhausted (the client should have waited).</summary>
+    public int BucketViolations => Volatile.Read(ref _bucketViolations);
     public IReadOnlyList<FakeGatewayConnection> Connections { get { lock (_lock) return _connections.ToList(); } }
 
     public static async Task<FakeDiscord> StartAsync(TimeProvider clock)
@@ -84,6 +103,9 @@ internal sealed class FakeDiscord : IAsyncDisposable
         fake.BaseUrl = address.TrimEnd('/');
         return fake;
     }
+
+    /// <summary>Scripted responses not yet used.</summary>
+    public int ScriptedPending { get { lock (_lock) return _scripted.Count; } }
 
     /// <summary>The next request matching <paramref name="match"/> gets <paramref name="response"/> (once).</summary>
     public void RespondOnce(Func<RecordedRequest, bool> match, FakeResponse response)
@@ -173,7 +195,9 @@ internal sealed class FakeDiscord : IAsyncDisposable
                 _scripted.RemoveAt(index);
             }
         }
-        response ??= DefaultResponse(request);
+        response ??= EnforceChannelBucket(request) ?? DefaultResponse(request);
+        lock (_lock) _served.Add((request, response.Status));
+        if (response.Delay is { } delay) await Task.Delay(delay, CancellationToken.None);
 
         context.Response.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers ?? []) context.Response.Headers[name] = value;
@@ -182,6 +206,44 @@ internal sealed class FakeDiscord : IAsyncDisposable
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(response.Body);
         }
+    }
+
+    /// <summary>Discord's bucket for Create Message, per channel (the major parameter): null when the request may go
+    /// (the reply then carries the bucket's headers), a 429 when the client sent into an exhausted bucket.</summary>
+    private FakeResponse? EnforceChannelBucket(RecordedRequest request)
+    {
+        if (ChannelBucketLimit is not { } limit || request.Method != "POST" || !request.Path.StartsWith("/channels/", StringComparison.Ordinal)
+            || !request.Path.EndsWith("/messages", StringComparison.Ordinal))
+            return null;
+        var now = _clock.GetUtcNow();
+        int remaining;
+        DateTimeOffset resetAt;
+        lock (_lock)
+        {
+            (remaining, resetAt) = _channelBuckets.TryGetValue(request.Path, out var b) && b.ResetAt > now ? b : (limit, now + ChannelBucketWindow);
+            if (remaining == 0)
+            {
+                Interlocked.Increment(ref _bucketViolations);
+                var retry = (resetAt - now).TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+                return new FakeResponse(429, $$"""{"message": "You are being rate limited.", "retry_after": {{retry}}, "global": false}""",
+                    BucketHeaders(limit, 0, resetAt - now, "user"));
+            }
+            _channelBuckets[request.Path] = (--remaining, resetAt);
+        }
+        return new FakeResponse(200, Fixture.Text("rest/message_object_example.json"), BucketHeaders(limit, remaining, resetAt - now, null));
+    }
+
+    private static List<KeyValuePair<string, string>> BucketHeaders(int limit, int remaining, TimeSpan resetAfter, string? scope)
+    {
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new("X-RateLimit-Limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("X-RateLimit-Remaining", remaining.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("X-RateLimit-Reset-After", resetAfter.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)),
+            new("X-RateLimit-Bucket", "create-message"),
+        };
+        if (scope is not null) headers.Add(new("X-RateLimit-Scope", scope));
+        return headers;
     }
 
     private FakeResponse DefaultResponse(RecordedRequest request)
@@ -309,7 +371,10 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
     public Task SendAsync(JsonNode node) => SendAsync(node.ToJsonString());
 
     /// <summary>Reads client frames until one with <paramref name="op"/> arrives.</summary>
-    public async Task<JsonNode> ExpectOpAsync(int op, TimeSpan? timeout = null)
+    public Task<JsonNode> ExpectOpAsync(int op, TimeSpan? timeout = null) => ExpectAnyOpAsync([op], timeout);
+
+    /// <summary>Reads client frames until one with any of <paramref name="ops"/> arrives (e.g. Identify or Resume).</summary>
+    public async Task<JsonNode> ExpectAnyOpAsync(int[] ops, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? Wait.Default);
         try
@@ -317,12 +382,13 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
             while (true)
             {
                 var node = await _frames.Reader.ReadAsync(cts.Token);
-                if ((int?)node["op"] == op) return node;
+                if ((int?)node["op"] is { } op && ops.Contains(op)) return node;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
-            throw new TimeoutException($"The client sent no op {op} on {Path} (received: {string.Join(", ", Received.Select(r => r.ToJsonString()))}).");
+            throw new TimeoutException(
+                $"The client sent no op {string.Join("/", ops)} on {Path} (received: {string.Join(", ", Received.Select(r => r.ToJsonString()))}).");
         }
     }
 

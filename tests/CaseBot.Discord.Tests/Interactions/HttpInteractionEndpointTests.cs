@@ -10,7 +10,7 @@ namespace CaseBot.Discord.Tests.Interactions;
 /// <summary>The HTTP interactions endpoint logic, signed with a key pair made for the test.</summary>
 public sealed class HttpInteractionEndpointTests : IDisposable
 {
-    private const string Timestamp = "1700000000";
+    private const string Timestamp = "1767268800"; // the rig's clock: 2026-01-01 12:00:00 UTC
     private readonly Key _key = Key.Create(SignatureAlgorithm.Ed25519);
     private readonly Key _otherKey = Key.Create(SignatureAlgorithm.Ed25519);
 
@@ -115,7 +115,7 @@ public sealed class HttpInteractionEndpointTests : IDisposable
         {
             case "tampered body": body = Encoding.UTF8.GetBytes("{\"type\": 2}"); break;
             case "other key": signature = Sign(_otherKey, Timestamp, body); break;
-            case "other timestamp": timestamp = "1700000001"; break;
+            case "other timestamp": timestamp = "1767268801"; break;
             case "not hex": signature = new string('z', 128); break;
             case "short": signature = signature[..64]; break;
         }
@@ -124,6 +124,41 @@ public sealed class HttpInteractionEndpointTests : IDisposable
 
         Assert.Equal(401, response.StatusCode);
         Assert.Equal(0, rig.Bot.Asks);
+    }
+
+    [Theory]
+    [InlineData(-301)]
+    [InlineData(301)]
+    [InlineData(-86_400)]
+    public async Task A_correctly_signed_request_with_a_stale_or_future_timestamp_gets_401(int secondsOff)
+    {
+        await using var rig = await RigAsync();
+        var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
+        var body = Encoding.UTF8.GetBytes(Events.Command("ask", "question", "why was the contract blocked?").ToJsonString());
+        var timestamp = (long.Parse(Timestamp) + secondsOff).ToString();
+
+        var response = await endpoint.HandleAsync(Sign(_key, timestamp, body), timestamp, body).WaitAsync(Wait.Default);
+
+        Assert.Equal(401, response.StatusCode);
+        Assert.Equal(0, rig.Bot.Asks);
+        Assert.True(rig.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Warning, "stale timestamp"));
+    }
+
+    [Fact]
+    public async Task A_replayed_request_gets_401_and_is_not_answered_twice()
+    {
+        await using var rig = await RigAsync();
+        var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
+        var body = Encoding.UTF8.GetBytes(Events.Command("ask", "question", "why was the contract blocked?").ToJsonString());
+        var signature = Sign(_key, Timestamp, body);
+
+        var first = await endpoint.HandleAsync(signature, Timestamp, body).WaitAsync(Wait.Default);
+        var replay = await endpoint.HandleAsync(signature, Timestamp, body).WaitAsync(Wait.Default);
+
+        Assert.Equal(200, first.StatusCode);
+        Assert.Equal(401, replay.StatusCode);
+        Assert.Equal(1, rig.Bot.Asks);
+        Assert.True(rig.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Warning, "replay"));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CaseBot.Discord.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseBot.Discord.Tests.Interactions;
 
@@ -73,6 +74,28 @@ public sealed class SlashCommandTests
         Assert.Equal("""{"parse":[]}""", edit.Json!["allowed_mentions"]!.ToJsonString());
         await rig.StopAsync();
         Assert.Single(rig.Callbacks);
+    }
+
+    // Found by GatewayFaultInjectionTests: a deferral callback whose reply came too late (HttpClient timeout) threw
+    // out of the handler, so the answer was never edited in and the asker was left on "thinking…".
+    [Fact]
+    public async Task A_deferral_callback_that_times_out_still_gets_the_answer_edited_in()
+    {
+        var timeouts = new TimeoutOnce.State(r => r.RequestUri!.AbsolutePath.EndsWith("/callback", StringComparison.Ordinal));
+        await using var rig = await DiscordTestRig.StartAsync(services: s =>
+            s.AddHttpClient("CaseBot.Discord").AddHttpMessageHandler(() => new TimeoutOnce(timeouts)));
+        var (gateway, _) = await rig.ConnectAsync();
+        rig.Bot.Hold();
+
+        await gateway.SendAsync(Events.Interaction(2, Events.Command("ask", "question", "why was it blocked?", token: "LATE_TOKEN")));
+        await Wait.UntilAsync(() => rig.Bot.Asks == 1);
+        await rig.Clock.AdvanceUntilAsync(() => timeouts.TimedOut == 1, TimeSpan.FromMilliseconds(100));
+        rig.Bot.Release();
+
+        var edit = await rig.Fake.WaitForRequestAsync(r => r.Method == "PATCH");
+        Assert.Equal($"/webhooks/{DiscordTestRig.ApplicationId}/LATE_TOKEN/messages/@original", edit.Path);
+        Assert.Contains("[004]", (string)edit.Json!["content"]!);
+        Assert.True(rig.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Warning, "deferral"));
     }
 
     [Fact]
