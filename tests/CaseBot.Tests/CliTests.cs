@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace CaseBot.Tests;
@@ -12,7 +11,7 @@ public class CliTests
     [Fact]
     public void Ask_answers_the_procurement_question_citing_document_004()
     {
-        var (code, output, _) = Run("ask", "Why did City Hall say it blocked the deal?", "--corpus", Corpus, "--index", Scratch());
+        var (code, output, _) = CasebotCli.Run("ask", "Why did City Hall say it blocked the deal?", "--corpus", Corpus, "--index", CasebotCli.Scratch());
         Assert.Equal(0, code);
         Assert.StartsWith("[004] ", output);
         Assert.Contains("procurement", output);
@@ -22,7 +21,7 @@ public class CliTests
     [Fact]
     public void Ask_json_prints_one_run_line()
     {
-        var (code, output, _) = Run("ask", "--json", "Who co-founded Palantir?", "--corpus", Corpus, "--index", Scratch());
+        var (code, output, _) = CasebotCli.Run("ask", "--json", "Who co-founded Palantir?", "--corpus", Corpus, "--index", CasebotCli.Scratch());
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
         Assert.True(doc.RootElement.GetProperty("answered").GetBoolean());
@@ -32,7 +31,7 @@ public class CliTests
     [Fact]
     public void Ask_without_a_question_prints_usage_and_exits_2()
     {
-        var (code, _, error) = Run("ask", "   ");
+        var (code, _, error) = CasebotCli.Run("ask", "   ");
         Assert.Equal(2, code);
         Assert.Contains("usage: casebot ask", error);
     }
@@ -40,10 +39,10 @@ public class CliTests
     [Fact]
     public void Help_and_usage_describe_the_case_from_configuration()
     {
-        var (_, help, _) = Run("--help");
+        var (_, help, _) = CasebotCli.Run("--help");
         Assert.Contains("CaseBot answers questions about the London mayor blocking the £50m Met Police contract with Palantir", help);
 
-        var (code, _, error) = Run(["ask", "   "], ("Bot__Description", "the harbour bridge inquiry"), ("Bot__ExampleQuestion", "Who approved it?"));
+        var (code, _, error) = CasebotCli.Run(["ask", "   "], ("Bot__Description", "the harbour bridge inquiry"), ("Bot__ExampleQuestion", "Who approved it?"));
         Assert.Equal(2, code);
         Assert.Contains("Ask a question about the harbour bridge inquiry, for example: \"Who approved it?\"", error);
     }
@@ -51,13 +50,13 @@ public class CliTests
     [Fact]
     public void Reindex_of_a_corpus_without_documents_fails_clearly_and_keeps_the_index()
     {
-        var index = Scratch();
-        Assert.Equal(0, Run("reindex", "--corpus", Corpus, "--index", index).Code);
+        var index = CasebotCli.Scratch();
+        Assert.Equal(0, CasebotCli.Run("reindex", "--corpus", Corpus, "--index", index).Code);
         var current = File.ReadAllText(Path.Combine(index, "current"));
-        var empty = Scratch();
+        var empty = CasebotCli.Scratch();
         File.WriteAllBytes(Path.Combine(empty, "001_bad.txt"), [0xFF, 0xFE, 0x00]);
 
-        var (code, _, error) = Run("reindex", "--corpus", empty, "--index", index);
+        var (code, _, error) = CasebotCli.Run("reindex", "--corpus", empty, "--index", index);
 
         Assert.Equal(1, code);
         Assert.Contains("No usable document", error);
@@ -68,7 +67,7 @@ public class CliTests
     [Fact]
     public void Reindex_prints_a_summary()
     {
-        var (code, output, _) = Run("reindex", "--corpus", Corpus, "--index", Scratch());
+        var (code, output, _) = CasebotCli.Run("reindex", "--corpus", Corpus, "--index", CasebotCli.Scratch());
         Assert.Equal(0, code);
         Assert.Matches(@"Indexed 5 documents, \d+ passages in [\d.]+ s", output);
     }
@@ -76,7 +75,7 @@ public class CliTests
     [Fact]
     public void Eval_writes_a_run_line_per_question_and_prints_the_metrics()
     {
-        var dir = Scratch();
+        var dir = CasebotCli.Scratch();
         var gold = Path.Combine(dir, "gold.jsonl");
         File.WriteAllLines(gold,
         [
@@ -85,7 +84,7 @@ public class CliTests
         ]);
         var run = Path.Combine(dir, "run.jsonl");
 
-        var (code, output, _) = Run("eval", "--corpus", Corpus, "--index", Path.Combine(dir, "index"), "--questions", gold, "--out", run);
+        var (code, output, _) = CasebotCli.Run("eval", "--corpus", Corpus, "--index", Path.Combine(dir, "index"), "--questions", gold, "--out", run);
 
         Assert.Equal(0, code);
         Assert.Equal(2, File.ReadAllLines(run).Length);
@@ -97,36 +96,8 @@ public class CliTests
     [Fact]
     public void Eval_with_a_missing_question_file_says_so()
     {
-        var (code, _, error) = Run("eval", "--corpus", Corpus, "--questions", "/no/such.jsonl", "--out", Path.Combine(Scratch(), "r.jsonl"));
+        var (code, _, error) = CasebotCli.Run("eval", "--corpus", Corpus, "--questions", "/no/such.jsonl", "--out", Path.Combine(CasebotCli.Scratch(), "r.jsonl"));
         Assert.Equal(2, code);
         Assert.Contains("/no/such.jsonl", error);
-    }
-
-    private static string Scratch()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "casebot-cli-tests", Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
-    private static (int Code, string Output, string Error) Run(params string[] args) => Run(args, []);
-
-    private static (int Code, string Output, string Error) Run(string[] args, params (string Name, string Value)[] environment)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Scratch() };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "casebot.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment.Remove("CaseBot__CorpusPath");
-        psi.Environment.Remove("CaseBot__IndexPath");
-        foreach (var (name, value) in environment) psi.Environment[name] = value;
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("casebot did not finish: " + string.Join(' ', args));
-        }
-        return (p.ExitCode, output.Result.Trim(), error.Result);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CaseBot.Core.Feedback;
 using CaseBot.Insights;
@@ -16,7 +15,7 @@ public sealed class ReportCommandTests
 
     private static async Task<string> StoreWith(params QuestionRecord[] rows)
     {
-        var data = Scratch();
+        var data = CasebotCli.Scratch();
         await using var store = new SqliteInsightStore(Path.Combine(data, "insights.db"));
         await store.InitializeAsync(null);
         await store.RecordQuestionsAsync(rows);
@@ -33,7 +32,7 @@ public sealed class ReportCommandTests
             Q("Who blocked the contract?", true, now.AddHours(-1), "004"),
             Q("An old question", false, now.AddDays(-20)));
 
-        var (code, output, error) = Run("report", "--json", "--since", "7d", "--data", data, "--corpus", Path.Combine(RepoRoot, "corpus"), "--index", Scratch());
+        var (code, output, error) = CasebotCli.Run("report", "--json", "--since", "7d", "--data", data, "--corpus", Path.Combine(RepoRoot, "corpus"), "--index", CasebotCli.Scratch());
 
         Assert.True(code == 0, error);
         var report = JsonDocument.Parse(output).RootElement;
@@ -52,12 +51,12 @@ public sealed class ReportCommandTests
         // without the alias: the replay is what is pinned.)
         const string question = "Who heads Palantir in Blighty?";
         var data = await StoreWith(Q(question, false, DateTimeOffset.UtcNow.AddHours(-1)), Q("What is the capital of Peru?", false, DateTimeOffset.UtcNow));
-        var corpus = Path.Combine(Scratch(), "corpus");
+        var corpus = Path.Combine(CasebotCli.Scratch(), "corpus");
         CopyFolder(Path.Combine(RepoRoot, "corpus"), corpus);
-        var index = Scratch();
+        var index = CasebotCli.Scratch();
 
         await File.AppendAllTextAsync(Path.Combine(corpus, "aliases.conf"), "\nBlighty = UK\n");
-        var (code, after, error) = Run("report", "--replay", "--json", "--data", data, "--corpus", corpus, "--index", index);
+        var (code, after, error) = CasebotCli.Run("report", "--replay", "--json", "--data", data, "--corpus", corpus, "--index", index);
 
         Assert.True(code == 0, error);
         var replay = Assert.Single(JsonDocument.Parse(after).RootElement.GetProperty("replay").EnumerateArray());
@@ -71,7 +70,7 @@ public sealed class ReportCommandTests
         var now = DateTimeOffset.UtcNow;
         var data = await StoreWith(Q("recent", false, now.AddDays(-1)), Q("old", false, now.AddDays(-40)));
 
-        var (code, output, error) = Run("purge", "--older-than", "30d", "--data", data);
+        var (code, output, error) = CasebotCli.Run("purge", "--older-than", "30d", "--data", data);
 
         Assert.True(code == 0, error);
         Assert.Contains("Purged 1 ", output);
@@ -84,7 +83,7 @@ public sealed class ReportCommandTests
     [InlineData("purge", "--older-than", "-1d")]
     public void A_bad_duration_exits_2_and_says_which(params string[] args)
     {
-        var (code, _, error) = Run([.. args, "--data", Scratch()]);
+        var (code, _, error) = CasebotCli.Run([.. args, "--data", CasebotCli.Scratch()]);
         Assert.Equal(2, code);
         Assert.Contains("is not a duration", error);
     }
@@ -92,16 +91,9 @@ public sealed class ReportCommandTests
     [Fact]
     public void A_bad_retention_setting_exits_2_naming_it()
     {
-        var (code, _, error) = Run(["purge", "--data", Scratch()], ("Insights__RetentionDays", "0"));
+        var (code, _, error) = CasebotCli.Run(["purge", "--data", CasebotCli.Scratch()], ("Insights__RetentionDays", "0"));
         Assert.Equal(2, code);
         Assert.Contains("Insights:RetentionDays", error);
-    }
-
-    private static string Scratch()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "casebot-cli-tests", Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(dir);
-        return dir;
     }
 
     private static void CopyFolder(string from, string to)
@@ -109,26 +101,4 @@ public sealed class ReportCommandTests
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
     }
-
-    private static (int Code, string Output, string Error) Run(params string[] args) => Run(args, []);
-
-    private static (int Code, string Output, string Error) Run(string[] args, params (string Name, string Value)[] env)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Scratch() };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "casebot.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var name in new[] { "CaseBot__CorpusPath", "CaseBot__IndexPath", "Insights__ConnectionString", "Insights__DataPath" })
-            psi.Environment.Remove(name);
-        foreach (var (name, value) in env) psi.Environment[name] = value;
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("casebot did not finish: " + string.Join(' ', args));
-        }
-        return (p.ExitCode, output.Result.Trim(), error.Result);
-    }
-
 }
