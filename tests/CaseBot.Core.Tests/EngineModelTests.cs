@@ -90,6 +90,40 @@ public class EngineModelTests(EngineFixture fixture) : IClassFixture<EngineFixtu
     }
 
     [Fact]
+    public void Listwise_boosting_ranks_each_groups_positive_first()
+    {
+        // Each group of four holds one positive: the candidate with the highest Coverage *within its group*, while
+        // Coverage levels differ from group to group, so no single cut separates positives from negatives.
+        var rng = new Random(11);
+        var x = new List<double[]>();
+        var y = new List<bool>();
+        var groups = new List<int>();
+        for (var g = 0; g < 150; g++)
+        {
+            var offset = rng.NextDouble() * 0.6;
+            var values = Enumerable.Range(0, 4).Select(_ => offset + rng.NextDouble() * 0.4).ToArray();
+            var best = Array.IndexOf(values, values.Max());
+            for (var c = 0; c < 4; c++)
+            {
+                var v = new FeatureVector { [Feature.Coverage] = values[c], [Feature.Bm25Relative] = values[c] / values.Max() };
+                x.Add(v.Values);
+                y.Add(c == best);
+                groups.Add(g);
+            }
+        }
+        var w = Enumerable.Repeat(1.0, x.Count).ToList();
+        var options = new Gbdt.Options(Rounds: 20, Depth: 2, MinLeafWeight: 1);
+        var model = Gbdt.Fit(x, y, w, [Feature.Coverage, Feature.Bm25Relative], options, groups);
+        Assert.Equal(model.Trees, Gbdt.Fit(x, y, w, [Feature.Coverage, Feature.Bm25Relative], options, groups).Trees);
+        var top = Enumerable.Range(0, 150).Count(g =>
+        {
+            var scores = Enumerable.Range(4 * g, 4).Select(i => model.Probability(x[i])).ToList();
+            return y[4 * g + scores.IndexOf(scores.Max())];
+        });
+        Assert.True(top >= 140, $"positive ranked first in {top} of 150 groups");
+    }
+
+    [Fact]
     public void Training_twice_on_the_same_questions_writes_the_same_model_and_reports_cross_validated_figures()
     {
         var questions = GoldQuestion.Load(Path.Combine(TestPaths.RepoRoot, "tests", "CaseBot.Core.Tests", "Fixtures", "train-sample.jsonl"));

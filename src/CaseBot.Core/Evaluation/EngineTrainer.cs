@@ -30,7 +30,8 @@ public static class EngineTrainer
         foreign.Where(q => q.Answerable).OrderBy(q => StableHash(q.Id)).Take(count)
             .Select(q => q with { Id = "offtopic-" + q.Id, Answerable = false, Answers = [], GoldDocs = [], GoldDoc = null }).ToList();
 
-    public sealed record Options(int Folds = 5, Gbdt.Options? Ranker = null, Gbdt.Options? Decider = null);
+    /// <param name="Listwise">Fit the ranker with the listwise (softmax per question) loss instead of the pointwise one.</param>
+    public sealed record Options(int Folds = 5, Gbdt.Options? Ranker = null, Gbdt.Options? Decider = null, bool Listwise = false);
 
     public sealed record SetFigures(string Set, int Answerable, int Unanswerable, int Correct, int Declined, int Hit, int RankTop1, int Bm25Top1)
     {
@@ -63,6 +64,8 @@ public static class EngineTrainer
         public FeatureVector? Decision { get; set; }
         public bool Correct { get; set; }
         public bool RankTop1 { get; set; }
+        /// <summary>Place of the first answering sentence in the out-of-fold ranking (-1: none among the candidates).</summary>
+        public int GoldRank { get; set; } = -1;
         public double OutOfFold { get; set; }
         public bool TypeMissing { get; set; }
         public Answer? Composed { get; set; }
@@ -98,7 +101,7 @@ public static class EngineTrainer
         for (var fold = 0; fold < o.Folds; fold++)
         {
             progress?.Invoke($"ranker fold {fold + 1} of {o.Folds}");
-            var ranker = FitRanker(items.Where(i => i.Fold != fold), rankerOptions);
+            var ranker = FitRanker(items.Where(i => i.Fold != fold), rankerOptions, o.Listwise);
             foreach (var item in items.Where(i => i.Fold == fold)) Assess(item, ranker);
         }
         // Out-of-fold decisions, for the cross-validated figures and the threshold.
@@ -118,7 +121,7 @@ public static class EngineTrainer
         var threshold = BestThreshold(items, sets);
 
         progress?.Invoke("fitting the shipped model on everything");
-        var finalRanker = FitRanker(items, rankerOptions);
+        var finalRanker = FitRanker(items, rankerOptions, o.Listwise);
         var finalDecider = FitDecider(items, deciderOptions);
         var summary = string.Join("; ", figures.Select(f =>
             string.Create(CultureInfo.InvariantCulture, $"{f.Set}: correct {f.Correct}/{f.Answerable}, declined {f.Declined}/{f.Unanswerable}, accuracy {f.Accuracy:F3}, answer-hit {f.AnswerHit:F3}")));
@@ -136,7 +139,7 @@ public static class EngineTrainer
             sweep.Add((t, f.Select(x => x.Accuracy).ToArray(), f.Select(x => x.AnswerHit).ToArray()));
         }
         var dump = items.Select(i => string.Create(CultureInfo.InvariantCulture,
-            $"{sets[i.Set].Name}\t{i.Gold.Id}\t{(i.Gold.Answerable ? "A" : "U")}\t{(i.Correct ? 1 : 0)}\t{(i.RankTop1 ? 1 : 0)}\t{i.OutOfFold:F3}\t{i.Gold.Question}")).ToList();
+            $"{sets[i.Set].Name}\t{i.Gold.Id}\t{(i.Gold.Answerable ? "A" : "U")}\t{(i.Correct ? 1 : 0)}\t{(i.RankTop1 ? 1 : 0)}\t{i.GoldRank}\t{i.OutOfFold:F3}\t{i.Gold.Question}")).ToList();
         var runs = sets.Select((set, idx) => (set.Name, Lines: (IReadOnlyList<RunLine>)items.Where(i => i.Set == idx).Select(i => RunLine.From(i.Gold.Id,
             heldOut[i] ? i.Composed! : new Answer { Question = i.Cleaned, Answered = false, Text = AnswerEngine.DeclineText, Docs = i.Composed?.Docs ?? [] })).ToList()))
             .ToDictionary(p => p.Name, p => p.Lines);
@@ -157,23 +160,26 @@ public static class EngineTrainer
         return sb.ToString();
     }
 
-    private static TreeModel FitRanker(IEnumerable<Item> items, Gbdt.Options o)
+    private static TreeModel FitRanker(IEnumerable<Item> items, Gbdt.Options o, bool listwise)
     {
         var x = new List<double[]>();
         var y = new List<bool>();
         var w = new List<double>();
+        var groups = new List<int>();
         foreach (var item in items)
         {
             if (item.Gathered is null || !item.Labels.Contains(true)) continue; // nothing to learn from a question without a right sentence
-            var per = item.Weight / item.Labels.Length;
+            // Pointwise, a question's weight is shared by its candidates; listwise, the softmax shares it already.
+            var per = listwise ? item.Weight : item.Weight / item.Labels.Length;
             for (var c = 0; c < item.Labels.Length; c++)
             {
                 x.Add(item.Gathered.Features[c].Values);
                 y.Add(item.Labels[c]);
                 w.Add(per * 10);
+                groups.Add(groups.Count == 0 ? 0 : c == 0 ? groups[^1] + 1 : groups[^1]);
             }
         }
-        return Gbdt.Fit(x, y, w, RankerFeatures, o);
+        return Gbdt.Fit(x, y, w, RankerFeatures, o, listwise ? groups : null);
     }
 
     private static TreeModel FitDecider(IEnumerable<Item> items, Gbdt.Options o)
@@ -189,6 +195,7 @@ public static class EngineTrainer
         item.Decision = analysis.Decision;
         item.TypeMissing = analysis.TypeMissing;
         item.RankTop1 = item.Labels[analysis.Ranked[0].Candidate];
+        item.GoldRank = analysis.Ranked.FindIndex(r => item.Labels[r.Candidate]);
         item.Composed = item.Engine.Compose(item.Cleaned, analysis) with { Short = analysis.Short };
         item.Correct = IsCorrect(item.Gold, item.Composed);
     }
@@ -246,7 +253,8 @@ public static class EngineTrainer
         return q.Answers.Any(g => text.Contains(Scorer.Norm(g), StringComparison.Ordinal)) && a.Citations.Any(c => q.Gold.Contains(c.DocId));
     }
 
-    private static uint StableHash(string s)
+    /// <summary>FNV-1a: the same on every machine and run, unlike string.GetHashCode.</summary>
+    internal static uint StableHash(string s)
     {
         uint h = 2166136261;
         foreach (var c in s) h = (h ^ c) * 16777619;

@@ -12,7 +12,10 @@ public static class Gbdt
 {
     public sealed record Options(int Rounds = 80, int Depth = 4, double Rate = 0.15, double Lambda = 5, double MinLeafWeight = 20, int Bins = 32);
 
-    public static TreeModel Fit(IReadOnlyList<double[]> x, IReadOnlyList<bool> y, IReadOnlyList<double> w, Feature[] features, Options o)
+    /// <param name="groups">With groups (one id per example, each group's examples consecutive), the loss is listwise:
+    /// a softmax over each group's scores against its positives, so the trees learn which candidate of a question is
+    /// best rather than how good each is alone. Without, the pointwise logistic loss.</param>
+    public static TreeModel Fit(IReadOnlyList<double[]> x, IReadOnlyList<bool> y, IReadOnlyList<double> w, Feature[] features, Options o, IReadOnlyList<int>? groups = null)
     {
         var n = x.Count;
         var f = features.Length;
@@ -53,12 +56,8 @@ public static class Gbdt
         var node = new int[n];
         for (var round = 0; round < o.Rounds; round++)
         {
-            for (var i = 0; i < n; i++)
-            {
-                var p = 1 / (1 + Math.Exp(-score[i]));
-                g[i] = w[i] * (p - (y[i] ? 1 : 0));
-                h[i] = w[i] * Math.Max(p * (1 - p), 1e-6);
-            }
+            if (groups is null) Pointwise(score, y, w, g, h);
+            else Listwise(score, y, w, groups, g, h);
             var tree = new double[2 * inner + (1 << o.Depth)];
             Array.Clear(node);
             for (var level = 0; level < o.Depth; level++)
@@ -114,6 +113,37 @@ public static class Gbdt
             flat.AddRange(tree);
         }
         return new TreeModel { Features = features.Select(ft => ft.ToString()).ToArray(), Base = baseScore, Depth = o.Depth, Trees = flat.ToArray() }.Bind();
+    }
+
+    private static void Pointwise(double[] score, IReadOnlyList<bool> y, IReadOnlyList<double> w, double[] g, double[] h)
+    {
+        for (var i = 0; i < score.Length; i++)
+        {
+            var p = 1 / (1 + Math.Exp(-score[i]));
+            g[i] = w[i] * (p - (y[i] ? 1 : 0));
+            h[i] = w[i] * Math.Max(p * (1 - p), 1e-6);
+        }
+    }
+
+    private static void Listwise(double[] score, IReadOnlyList<bool> y, IReadOnlyList<double> w, IReadOnlyList<int> groups, double[] g, double[] h)
+    {
+        for (var start = 0; start < score.Length;)
+        {
+            var end = start;
+            while (end < score.Length && groups[end] == groups[start]) end++;
+            double max = double.NegativeInfinity, sum = 0;
+            var positives = 0;
+            for (var i = start; i < end; i++) { max = Math.Max(max, score[i]); if (y[i]) positives++; }
+            for (var i = start; i < end; i++) sum += Math.Exp(score[i] - max);
+            for (var i = start; i < end; i++)
+            {
+                var p = Math.Exp(score[i] - max) / sum;
+                var target = positives == 0 ? 0 : y[i] ? 1.0 / positives : 0;
+                g[i] = w[i] * (p - target);
+                h[i] = w[i] * Math.Max(p * (1 - p), 1e-6);
+            }
+            start = end;
+        }
     }
 
     private static double R(double v) => Math.Round(v, 5);
