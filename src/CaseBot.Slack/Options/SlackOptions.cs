@@ -55,6 +55,17 @@ public sealed class SlackOptions
     /// <summary>A Retry-After longer than this is not waited out: the message is dropped and logged.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How many times one answer post (<c>chat.postMessage</c>, <c>chat.postEphemeral</c>) is retried after HTTP
+    /// 500/502/503/504 or a request timeout. Bounded: after this the post is given up with one warning.
+    /// </summary>
+    public int MaxTransientRetries { get; set; } = 2;
+
+    /// <summary>First wait before such a retry; doubles per retry up to <see cref="TransientRetryMaxDelay"/>, with jitter.</summary>
+    public TimeSpan TransientRetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan TransientRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Minimum gap between two messages to one channel (Slack: about one per second).</summary>
     public TimeSpan ChannelMessageInterval { get; set; } = TimeSpan.FromSeconds(1);
 

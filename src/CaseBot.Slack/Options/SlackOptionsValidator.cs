@@ -41,6 +41,10 @@ internal sealed partial class SlackOptionsValidator : IValidateOptions<SlackOpti
             errors.Add("Slack:ReconnectMaxDelay must not be shorter than Slack:ReconnectBaseDelay.");
         if (o.MaxRateLimitRetries is < 0 or > 10)
             errors.Add("Slack:MaxRateLimitRetries must be between 0 and 10.");
+        if (o.MaxTransientRetries is < 0 or > 5)
+            errors.Add("Slack:MaxTransientRetries must be between 0 and 5.");
+        if (o.TransientRetryBaseDelay < TimeSpan.Zero || o.TransientRetryMaxDelay < o.TransientRetryBaseDelay)
+            errors.Add("Slack:TransientRetryBaseDelay must not be negative nor above Slack:TransientRetryMaxDelay.");
         if (o.MaxRetryAfter < TimeSpan.Zero || o.ChannelMessageInterval < TimeSpan.Zero)
             errors.Add("Slack:MaxRetryAfter and Slack:ChannelMessageInterval must not be negative.");
         if (o.MaxConcurrentWork is < 1 or > 64)

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CaseBot.Adapters;
 using CaseBot.Core.Hosting;
 using CaseBot.Slack.Options;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,8 @@ namespace CaseBot.Slack.WebApi;
 /// <summary>
 /// The few Web API methods CaseBot needs, over HttpClient. Handles what the docs ask of a client: waits out 429
 /// <c>Retry-After</c> a bounded number of times, logs <c>ok:false</c> with its error code, stops using a token Slack
-/// has refused, and paces messages per channel. Tokens go only into the Authorization header.
+/// has refused, and paces messages per channel. An answer post that meets HTTP 500/502/503/504 or a request timeout is
+/// retried a bounded number of times after a short jittered backoff. Tokens go only into the Authorization header.
 /// </summary>
 public sealed class SlackWebApiClient
 {
@@ -43,6 +45,7 @@ public sealed class SlackWebApiClient
     private readonly ILogger<SlackWebApiClient> _log;
     private readonly IBotMetrics _metrics;
     private readonly ChannelPacer _pacer;
+    private readonly JitteredBackoff _transientBackoff;
     private readonly Uri _baseUri;
     private volatile string? _botTokenRefused;
     private volatile string? _appTokenRefused;
@@ -56,6 +59,7 @@ public sealed class SlackWebApiClient
         _log = log;
         _metrics = metrics;
         _pacer = new ChannelPacer(time, _options.ChannelMessageInterval);
+        _transientBackoff = new JitteredBackoff(_options.TransientRetryBaseDelay, _options.TransientRetryMaxDelay);
         var baseUrl = _options.ApiBaseUrl.EndsWith('/') ? _options.ApiBaseUrl : _options.ApiBaseUrl + "/";
         _baseUri = new Uri(baseUrl, UriKind.Absolute);
     }
@@ -90,7 +94,7 @@ public sealed class SlackWebApiClient
         // Links in corpus text would otherwise unfurl into big previews under every answer.
         body["unfurl_links"] = false;
         body["unfurl_media"] = false;
-        return CallAsync("chat.postMessage", TokenKind.Bot, body, channel, ct);
+        return CallAsync("chat.postMessage", TokenKind.Bot, body, channel, ct, retryTransient: true);
     }
 
     public Task<SlackApiResult> PostEphemeralAsync(string channel, string user, SlackMessage message, string? threadTs, CancellationToken ct)
@@ -99,7 +103,7 @@ public sealed class SlackWebApiClient
         body["channel"] = channel;
         body["user"] = user;
         if (!string.IsNullOrEmpty(threadTs)) body["thread_ts"] = threadTs;
-        return CallAsync("chat.postEphemeral", TokenKind.Bot, body, channel, ct);
+        return CallAsync("chat.postEphemeral", TokenKind.Bot, body, channel, ct, retryTransient: true);
     }
 
     /// <summary>
@@ -138,7 +142,16 @@ public sealed class SlackWebApiClient
 
     internal enum TokenKind { Bot, App }
 
-    internal async Task<SlackApiResult> CallAsync(string method, TokenKind kind, JsonObject? body, string? paceChannel, CancellationToken ct)
+    /// <summary>HTTP statuses that say Slack (or a proxy in front of it) failed this once, not that the request is wrong.</summary>
+    private static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.InternalServerError
+        or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    /// <param name="retryTransient">
+    /// Retry HTTP 500/502/503/504 and timeouts up to <see cref="SlackOptions.MaxTransientRetries"/> times: for answer posts,
+    /// which nothing else would retry. <c>auth.test</c> and <c>apps.connections.open</c> have their callers' backoff.
+    /// </param>
+    internal async Task<SlackApiResult> CallAsync(string method, TokenKind kind, JsonObject? body, string? paceChannel, CancellationToken ct,
+        bool retryTransient = false)
     {
         var refused = kind == TokenKind.Bot ? _botTokenRefused : _appTokenRefused;
         if (refused is not null)
@@ -157,6 +170,8 @@ public sealed class SlackWebApiClient
         }
 
         var payload = body?.ToJsonString();
+        var rateLimited = 0;
+        var transient = 0;
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseUri, method));
@@ -177,9 +192,13 @@ public sealed class SlackWebApiClient
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                // HttpClient's timeout, not a stop: a transient failure (auth.test retries it with backoff), never a
-                // cancellation that would escape the hosted service and stop the host.
-                _log.LogWarning("Slack {Method} got no answer in time", method);
+                // HttpClient's timeout, not a stop: a transient failure (auth.test retries it with backoff, answer posts
+                // here), never a cancellation that would escape the hosted service and stop the host.
+                if (retryTransient && await WaitBeforeTransientRetryAsync(method, "no answer in time", ++transient, attempt, ct)) continue;
+                if (retryTransient)
+                    _log.LogWarning("Slack {Method} got no answer in time after {Attempts} attempt(s); giving up", method, attempt + 1);
+                else
+                    _log.LogWarning("Slack {Method} got no answer in time", method);
                 return SlackApiResult.Failed("request_timeout");
             }
 
@@ -188,7 +207,7 @@ public sealed class SlackWebApiClient
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
                     var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-                    if (attempt >= _options.MaxRateLimitRetries || retryAfter > _options.MaxRetryAfter)
+                    if (rateLimited++ >= _options.MaxRateLimitRetries || retryAfter > _options.MaxRetryAfter)
                     {
                         _log.LogWarning("Slack {Method} still rate limited after {Attempts} attempt(s) (Retry-After {RetryAfter}s); giving up",
                             method, attempt + 1, retryAfter.TotalSeconds);
@@ -200,6 +219,14 @@ public sealed class SlackWebApiClient
                     _metrics.RateLimitWaited(Platform, wait);
                     await Task.Delay(wait, _time, ct);
                     continue;
+                }
+
+                if (retryTransient && IsTransient(response.StatusCode))
+                {
+                    var status = (int)response.StatusCode;
+                    if (await WaitBeforeTransientRetryAsync(method, $"HTTP {status}", ++transient, attempt, ct)) continue;
+                    _log.LogWarning("Slack {Method} answered HTTP {Status} after {Attempts} attempt(s); giving up", method, status, attempt + 1);
+                    return SlackApiResult.Failed($"http_{status}");
                 }
 
                 var result = await ReadResultAsync(response, ct);
@@ -219,6 +246,20 @@ public sealed class SlackWebApiClient
                 return result;
             }
         }
+    }
+
+    /// <summary>
+    /// After the <paramref name="failures"/>th transient failure: false when the retries are used up, otherwise waits a
+    /// jittered backoff (ending early, by throwing, only when <paramref name="ct"/> is cancelled) and returns true.
+    /// </summary>
+    private async Task<bool> WaitBeforeTransientRetryAsync(string method, string reason, int failures, int attempt, CancellationToken ct)
+    {
+        if (failures > _options.MaxTransientRetries) return false;
+        var wait = _transientBackoff.Delay(failures);
+        _log.LogInformation("Slack {Method} failed ({Reason}); retrying in {Seconds:0.##}s (attempt {Attempt})",
+            method, reason, wait.TotalSeconds, attempt + 1);
+        await Task.Delay(wait, _time, ct);
+        return true;
     }
 
     private static async Task<SlackApiResult> ReadResultAsync(HttpResponseMessage response, CancellationToken ct)

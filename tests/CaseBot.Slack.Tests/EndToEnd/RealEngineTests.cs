@@ -30,7 +30,7 @@ public sealed class RealEngineTests : IDisposable
         await using var slack = await FakeSlack.StartAsync();
         await using var host = await StartAsync(slack);
         var engine = host.Services.GetRequiredService<ICaseBot>();
-        var link = await slack.NextLinkAsync();
+        var link = await slack.NextLinkAsync(Wait); // the real index is built at start-up: slow on a loaded machine
         const string question = "Why did the mayor block the Palantir contract?";
         const string offTopic = "What is the mayor's favourite colour?";
 
@@ -56,7 +56,7 @@ public sealed class RealEngineTests : IDisposable
     {
         await using var slack = await FakeSlack.StartAsync();
         await using var host = await StartAsync(slack);
-        var link = await slack.NextLinkAsync();
+        var link = await slack.NextLinkAsync(Wait); // the real index is built at start-up: slow on a loaded machine
 
         await link.SendAsync(Fixture.Slash("env-1", "reindex", user: "U0MOD1"));
         await host.Queue.WaitForCompletedAsync(1).WaitAsync(Wait);

@@ -43,6 +43,8 @@ internal sealed class SlackTestHost : IAsyncDisposable
         // Real-time loopback tests: keep waits short; pacing and backoff have their own virtual-time tests.
         ["Slack:ReconnectBaseDelay"] = "00:00:00.010",
         ["Slack:ReconnectMaxDelay"] = "00:00:00.100",
+        ["Slack:TransientRetryBaseDelay"] = "00:00:00.010",
+        ["Slack:TransientRetryMaxDelay"] = "00:00:00.050",
         ["Slack:ChannelMessageInterval"] = "00:00:00",
     };
 
