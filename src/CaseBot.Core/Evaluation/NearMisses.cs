@@ -11,7 +11,7 @@ namespace CaseBot.Core.Evaluation;
 /// </summary>
 public static partial class NearMisses
 {
-    [GeneratedRegex(@"\b\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+)*", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b\p{Lu}\p{L}+(?:['’\-]\p{L}+)*(?:\s+\p{Lu}\p{L}+(?:['’\-]\p{L}+)*)*", RegexOptions.CultureInvariant)]
     private static partial Regex Name();
 
     [GeneratedRegex(@"\b(?:1[5-9]|20)\d{2}\b", RegexOptions.CultureInvariant)]
@@ -40,7 +40,7 @@ public static partial class NearMisses
     /// <summary>Two- and three-word capitalised answers of another corpus's questions: names the case never states.</summary>
     public static List<string> ForeignNames(IEnumerable<GoldQuestion> foreign) =>
         foreign.SelectMany(q => q.Answers)
-            .Where(a => a.Split(' ') is { Length: >= 2 and <= 3 } words && words.All(w => w.Length > 1 && char.IsUpper(w[0]) && w.Skip(1).All(char.IsLetter)))
+            .Where(a => a.Split(' ') is { Length: >= 2 and <= 3 } words && words[0] != "The" && words.All(w => w.Length > 1 && char.IsUpper(w[0]) && w.Skip(1).All(char.IsLetter)))
             .Distinct(StringComparer.Ordinal).OrderBy(a => EngineTrainer.StableHash(a)).ToList();
 
     private static string? SwapName(GoldQuestion q, IReadOnlyList<string> foreignNames, Func<string, bool> stated)

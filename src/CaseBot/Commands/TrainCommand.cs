@@ -26,11 +26,12 @@ internal static class TrainCommand
         var dump = new Option<string?>("--dump") { Description = "Write each question's out-of-fold result here (TSV)" };
         var runsDir = new Option<string?>("--runs") { Description = "Write each set's out-of-fold run file here (score.py format: cross-validated figures)" };
         var nearMisses = new Option<bool>("--near-misses") { Description = "Also train the decider on near misses made from the answerable case questions (one name, year or number swapped)" };
+        var nearMissWeight = new Option<double>("--near-miss-weight") { Description = "Weight of one near miss against one yardstick question", DefaultValueFactory = _ => 10 };
         var listwise = new Option<bool>("--listwise") { Description = "Fit the ranker with a listwise loss (softmax over each question's candidates)" };
         var set = new Option<string[]>("--set") { Description = "Engine setting override name=value, for both corpora (trying a setting under cross-validation)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "src/CaseBot.Core/Answering/Models/engine-model.json" };
         var command = new Command("train", "Fit the ranker and the answer-or-decline decider with folds; print cross-validated figures; write the model.")
-            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, offTopic, dump, runsDir, set, listwise, nearMisses, output };
+            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, offTopic, dump, runsDir, set, listwise, nearMisses, nearMissWeight, output };
         command.SetAction(parse =>
         {
             var sets = new List<EngineTrainer.QuestionSet>();
@@ -55,7 +56,7 @@ internal static class TrainCommand
                         var corpusText = string.Join("\n", Enumerable.Range(0, caseBot.Engine.Index.SentenceCount).Select(caseBot.Engine.Index.SentenceText));
                         var made = NearMisses.From(sets.Where(s => !s.FoldByArticle).SelectMany(s => s.Questions), NearMisses.ForeignNames(yardQuestions),
                             value => corpusText.Contains(value, StringComparison.OrdinalIgnoreCase));
-                        sets.Add(new("near-miss", caseBot.Engine, made, parse.GetValue(caseWeight), FoldByArticle: true) { InObjective = false });
+                        sets.Add(new("near-miss", caseBot.Engine, made, parse.GetValue(nearMissWeight), FoldByArticle: true) { InObjective = false });
                     }
                     if (parse.GetValue(offTopic) > 0)
                         sets.Add(new("off-topic", caseBot.Engine, EngineTrainer.OffTopic(yardQuestions, parse.GetValue(offTopic)), 5, FoldByArticle: true) { InObjective = false });
