@@ -10,8 +10,8 @@ namespace CaseBot.Core.Indexing.Embeddings;
 /// offline, no key, deterministic. The package's own <see cref="SentenceEncoder"/> is not used on the hot path: it
 /// tokenizes through LINQ, copies inputs into named values and pools through the tensor indexer with two arrays
 /// allocated per number. This runs the same model on the same word pieces (<see cref="MiniLmTokenizer"/>) with the
-/// same pooling arithmetic, so a lone text gets the package's vector bit for bit and a batch differs only by padding
-/// noise (about 1e-7).
+/// same pooling arithmetic, so a lone text gets the package's vector bit for bit; a batch could differ by padding
+/// noise, though the tests have found none (padding is masked out of attention and pooling).
 /// </summary>
 public sealed class SentenceEmbedder : IDisposable
 {
