@@ -52,6 +52,11 @@ public sealed class EvidenceExtractor
         var cosOrder = cosines.Select((v, i) => (v, i)).OrderByDescending(p => p.v).ThenBy(p => p.i).Select(p => p.i).ToArray();
         var cosRank = new int[cosines.Length];
         for (var k = 0; k < cosOrder.Length; k++) cosRank[cosOrder[k]] = k;
+        // Sets refilled for each candidate rather than allocated anew: most of this method's garbage was these.
+        var sentenceSet = new HashSet<string>(StringComparer.Ordinal);
+        var window = new HashSet<string>(StringComparer.Ordinal);
+        var questionBigrams = new HashSet<string>(q.Bigrams, StringComparer.Ordinal);
+        var bigramsFound = new HashSet<string>(StringComparer.Ordinal);
         var ci = -1;
         foreach (var c in r.Candidates)
         {
@@ -59,19 +64,22 @@ public sealed class EvidenceExtractor
             var f = new FeatureVector();
             var sentence = _index.Sentences[c.Sentence];
             var terms = _index.SentenceTerms(c.Sentence);
-            var sentenceSet = new HashSet<string>(terms, StringComparer.Ordinal);
-            var window = new HashSet<string>(sentenceSet, StringComparer.Ordinal);
-            var windowBigrams = new HashSet<string>(L.Bigrams(terms), StringComparer.Ordinal);
+            sentenceSet.Clear();
+            sentenceSet.UnionWith(terms);
+            window.Clear();
+            window.UnionWith(terms);
+            bigramsFound.Clear();
+            AddBigramsFound(terms, questionBigrams, bigramsFound);
             var siblings = _index.SentencesOfDocument[sentence.Doc];
             var concrete = AnswerTypes.IsConcrete(q.Type);
             var typedNearby = false;
-            foreach (var n in new[] { sentence.Ordinal - 1, sentence.Ordinal + 1 })
+            for (var n = sentence.Ordinal - 1; n <= sentence.Ordinal + 1; n += 2)
             {
                 if (n < 0 || n >= siblings.Count) continue;
                 if (concrete && !typedNearby) typedNearby = _index.SentenceSpans(siblings[n]).Any(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s.Text));
                 var nt = _index.SentenceTerms(siblings[n]);
                 window.UnionWith(nt);
-                windowBigrams.UnionWith(L.Bigrams(nt));
+                AddBigramsFound(nt, questionBigrams, bigramsFound);
             }
 
             double found = 0, inWindow = 0, maxMissing = 0;
@@ -99,7 +107,7 @@ public sealed class EvidenceExtractor
             f[Feature.Coverage] = found / q.TotalIdf;
             f[Feature.WindowCoverage] = inWindow / q.TotalIdf;
             f[Feature.PrefixCoverage] = q.Prefixes.Count == 0 ? 0 : q.Prefixes.Count(prefixes.Contains) / (double)q.Prefixes.Count;
-            f[Feature.BigramCoverage] = q.Bigrams.Count == 0 ? 1 : q.Bigrams.Count(windowBigrams.Contains) / (double)q.Bigrams.Count;
+            f[Feature.BigramCoverage] = q.Bigrams.Count == 0 ? 1 : bigramsFound.Count / (double)q.Bigrams.Count;
             f[Feature.DocRelative] = c.DocRelative;
             f[Feature.DocRank] = 1.0 / (1 + c.DocRank);
             f[Feature.TopDoc] = sentence.Doc == r.TopDoc ? 1 : 0;
@@ -125,7 +133,7 @@ public sealed class EvidenceExtractor
             f[Feature.Concrete] = concrete ? 1 : 0;
             f[Feature.Semantic] = cosines[ci];
             var windowCos = cosines[ci];
-            foreach (var n in new[] { sentence.Ordinal - 1, sentence.Ordinal + 1 })
+            for (var n = sentence.Ordinal - 1; n <= sentence.Ordinal + 1; n += 2)
                 if (n >= 0 && n < siblings.Count) windowCos = Math.Max(windowCos, SentenceCos(q, siblings[n]));
             f[Feature.SemanticWindow] = windowCos;
             f[Feature.SemanticRank] = 1.0 / (1 + cosRank[ci]);
@@ -135,6 +143,39 @@ public sealed class EvidenceExtractor
             result.Add(f);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="found"/> each question bigram that <paramref name="terms"/> hold, as
+    /// <see cref="L.Bigrams"/> would spell it, without building the sentence's bigram strings.
+    /// </summary>
+    private static void AddBigramsFound(string[] terms, HashSet<string> questionBigrams, HashSet<string> found)
+    {
+        if (questionBigrams.Count == 0) return;
+        var lookup = questionBigrams.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> buffer = stackalloc char[128];
+        string? previous = null;
+        foreach (var term in terms)
+        {
+            if (term.StartsWith(CaseAnalyzer.AliasPrefix, StringComparison.Ordinal)) continue;
+            if (previous is not null)
+            {
+                var length = previous.Length + 1 + term.Length;
+                if (length > buffer.Length)
+                {
+                    var bigram = previous + L.BigramJoiner + term;
+                    if (questionBigrams.Contains(bigram)) found.Add(bigram);
+                }
+                else
+                {
+                    previous.AsSpan().CopyTo(buffer);
+                    buffer[previous.Length] = L.BigramJoiner;
+                    term.AsSpan().CopyTo(buffer[(previous.Length + 1)..]);
+                    if (lookup.TryGetValue(buffer[..length], out var bigram)) found.Add(bigram);
+                }
+            }
+            previous = term;
+        }
     }
 
     private double SentenceCos(QuestionContext q, int sentence) =>
@@ -188,12 +229,24 @@ public sealed class EvidenceExtractor
     private bool OppositeIn(string term, HashSet<string> window)
     {
         if (_opposites.TryGetValue(term, out var list) && list.Exists(window.Contains)) return true;
+        var lookup = window.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var prefix in NegatingPrefixes)
         {
-            if (term.Length >= prefix.Length + 4 && term.StartsWith(prefix, StringComparison.Ordinal) && window.Contains(term[prefix.Length..])) return true;
-            if (term.Length >= 4 && window.Contains(prefix + term)) return true;
+            if (term.Length >= prefix.Length + 4 && term.StartsWith(prefix, StringComparison.Ordinal) && lookup.Contains(term.AsSpan(prefix.Length))) return true;
+            if (term.Length >= 4 && ContainsJoined(window, prefix, term)) return true;
         }
         return false;
+    }
+
+    /// <summary>Whether <paramref name="set"/> holds <paramref name="a"/> + <paramref name="b"/>, joined on the stack.</summary>
+    private static bool ContainsJoined(HashSet<string> set, string a, string b)
+    {
+        var length = a.Length + b.Length;
+        if (length > 64) return set.Contains(a + b);
+        Span<char> buffer = stackalloc char[64];
+        a.AsSpan().CopyTo(buffer);
+        b.AsSpan().CopyTo(buffer[a.Length..]);
+        return set.GetAlternateLookup<ReadOnlySpan<char>>().Contains(buffer[..length]);
     }
 
     private bool IsNumber(string term) => char.IsDigit(term[0]) || _numberTerms.Contains(term);

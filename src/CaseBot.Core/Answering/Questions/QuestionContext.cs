@@ -24,8 +24,12 @@ public sealed partial class QuestionContext
     public required char Currency { get; init; }
     /// <summary>Words that may point at an article's metadata (a month, a year, "explainer").</summary>
     public required List<string> Hints { get; init; }
-    /// <summary>The question's MiniLM vector (unit length).</summary>
-    public required float[] Vector { get; init; }
+    /// <summary>
+    /// The question's MiniLM vector (unit length), being encoded on another thread from the moment the question is
+    /// read: the model run (milliseconds) overlaps lexical search, and whoever needs the vector first waits for it.
+    /// </summary>
+    public required Task<float[]> PendingVector { get; init; }
+    public float[] Vector => PendingVector.GetAwaiter().GetResult();
     /// <summary>Question words replaced by spelling suggestions, for explanations.</summary>
     public required List<(string From, string To)> Corrections { get; init; }
 

@@ -35,6 +35,9 @@ public sealed class QuestionReader
         var (text, corrections) = Correct(normalized.Text);
         var terms = _index.Analyzer.Terms(text).Where(t => !_questionStops.Contains(t)).Distinct().Take(MaxTerms).ToList();
         if (terms.Count == 0) return null;
+        // MiniLM reads 256 word pieces at most; a wall of text costs time without adding meaning.
+        var encoded = text.Length > MaxEncodedChars ? text[..MaxEncodedChars] : text;
+        var vector = Task.Run(() => Indexing.Embeddings.SentenceEmbedder.Instance.Encode(encoded));
         var idf = terms.Select(_index.SentenceIdf).ToArray();
         var names = new List<List<string>>();
         foreach (Match name in QuestionContext.NameWords().Matches(text))
@@ -63,8 +66,7 @@ public sealed class QuestionReader
             Currency = QuestionContext.CurrencyOf(text),
             Hints = hints,
             Corrections = corrections,
-            // MiniLM reads 256 word pieces at most; a wall of text costs time without adding meaning.
-            Vector = Indexing.Embeddings.SentenceEmbedder.Instance.Encode(text.Length > MaxEncodedChars ? text[..MaxEncodedChars] : text),
+            PendingVector = vector,
         };
     }
 
