@@ -8,7 +8,7 @@ public sealed record PayloadMutation(string Name, string Text);
 
 /// <summary>
 /// Issue 11's "mutated platform payloads": from one official fixture, every field removed in turn, every field given
-/// each wrong JSON kind (string, number, object, array, null, boolean), every array blown up to 10,000 elements, every
+/// each wrong JSON kind (string, number, object, array, null, boolean), every array blown up to 10,000 elements (copies of its first, or empty ones when that is over 256 characters), every
 /// string to 100 KB, unknown fields added to every object, and the text cut short at seeded points. Fields are reached
 /// through objects and the first element of arrays. A field's path reads like <c>d.author.id</c> or <c>d.mentions[0]</c>.
 /// </summary>
@@ -17,6 +17,7 @@ public static class PayloadMutations
     public const int HugeArray = 10_000;
     public const int HugeString = 100 * 1024;
     public const int Truncations = 8;
+    public const int MaxRepeatedElement = 256;
 
     private static readonly (string Kind, Func<JsonNode?> Make)[] WrongKinds =
     [
@@ -42,8 +43,12 @@ public static class PayloadMutations
             if (kind == "array")
                 yield return Mutate(payload, path, $"{name} with {HugeArray:N0} elements", (parent, key) =>
                 {
+                    // The first element repeated, unless it is large (a rich-text block is 5 KB: 10,000 of them would be
+                    // 57 MB, past any client's message cap); then an empty one of its kind.
                     var array = (JsonArray)Get(parent, key)!;
-                    var first = array.Count > 0 ? array[0] : JsonValue.Create(0);
+                    var first = array.Count == 0 ? JsonValue.Create(0)
+                        : array[0]?.ToJsonString().Length <= MaxRepeatedElement ? array[0]
+                        : array[0] switch { JsonObject => new JsonObject(), JsonArray => new JsonArray(), _ => JsonValue.Create("") };
                     Set(parent, key, new JsonArray(Enumerable.Range(0, HugeArray).Select(_ => first?.DeepClone()).ToArray()));
                 });
             if (kind == "string")

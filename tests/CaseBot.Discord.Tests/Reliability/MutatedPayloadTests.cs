@@ -70,7 +70,7 @@ public sealed class MutatedPayloadTests(ITestOutputHelper output)
             await gateway.SendAsync(text);
             try
             {
-                await Wait.UntilAsync(() => Skips(rig) + rig.Fake.Requests.Count > before, PerPayload);
+                await Wait.UntilAsync(() => Skips(rig) + rig.Fake.Requests.Count > before, PerPayload, TimeSpan.FromMilliseconds(1));
             }
             catch (TimeoutException)
             {
