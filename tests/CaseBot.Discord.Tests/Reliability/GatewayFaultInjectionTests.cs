@@ -67,7 +67,9 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
         Assert.All(chaos.AttemptsPerQuestion(), a => Assert.InRange(a.Value, 1, 4)); // MaxRestAttempts
         Assert.True(chaos.Counts.Values.Sum() >= FaultCount);
         Assert.True(chaos.Resumes > 0 && chaos.Identifies > 1 && chaos.Deferrals() > 0, chaos.Describe());
-        Assert.DoesNotContain(rig.Fake.Requests, r => r.Body.Contains(DiscordTestRig.Token, StringComparison.Ordinal));
+        var sweep = DiscordSecrets.Sweep(rig);
+        output.WriteLine(sweep.Describe());
+        Assert.Empty(sweep.Leaks());
     }
 
     /// <summary>Discord's side of the run: sessions, their event logs, the questions and their answers.</summary>
