@@ -16,6 +16,7 @@ namespace CaseBot.Discord.Tests.Reliability;
 /// With 100 channels the per-channel limit alone would allow 100 messages a second; the global limit (50 a second)
 /// is what bounds the run, about 13 s for its ~670 channel replies.
 /// </summary>
+[Collection(nameof(DiscordLoadTests))]
 public sealed class DiscordLoadTests(ITestOutputHelper output) : IDisposable
 {
     private const int Seed = 20261130;
@@ -112,6 +113,8 @@ public sealed class DiscordLoadTests(ITestOutputHelper output) : IDisposable
         Assert.All(asked, id => Assert.True(answers.GetValueOrDefault(id) == 1, $"question {id} got {answers.GetValueOrDefault(id)} answers"));
         Assert.Equal(Total, answers.Values.Sum());
         Assert.Equal(0, rig.Fake.BucketViolations);
+        // At most one global and one bucket wait per request: the metric counted every wake-up (about 250 per reply) before.
+        Assert.InRange(rig.Metrics.RateLimitWaits.Count, 1, 2 * rig.Fake.Requests.Count);
         Assert.StartsWith("Reindexed", (string?)reindexed.Json?["content"]);
         Assert.Equal(6, rig.Host.Services.GetRequiredService<ICaseBot>().Documents.Count);
 
@@ -126,3 +129,8 @@ public sealed class DiscordLoadTests(ITestOutputHelper output) : IDisposable
         RepoPaths.DeleteQuietly(_index);
     }
 }
+
+/// <summary>The load run goes alone, after the tests that run in parallel: its latencies and the heap it samples
+/// (<see cref="GC.GetTotalMemory"/> is process-wide) are then its own, not shared with other tests.</summary>
+[CollectionDefinition(nameof(DiscordLoadTests), DisableParallelization = true)]
+public sealed class DiscordLoadCollection;

@@ -111,8 +111,7 @@ public sealed class MutatedPayloadTests(ITestOutputHelper output)
         async Task<DiscordHttpResponse> PostAsync(string text)
         {
             var body = Encoding.UTF8.GetBytes(text);
-            var timestamp = rig.Clock.GetUtcNow().ToUnixTimeSeconds().ToString();
-            var signature = Convert.ToHexStringLower(SignatureAlgorithm.Ed25519.Sign(key, [.. Encoding.UTF8.GetBytes(timestamp), .. body]));
+            var (signature, timestamp) = Sign(key, rig, body);
             return await endpoint.HandleAsync(signature, timestamp, body).WaitAsync(PerPayload);
         }
 
@@ -193,13 +192,19 @@ public sealed class MutatedPayloadTests(ITestOutputHelper output)
             s => s["Discord:PublicKey"] = Convert.ToHexStringLower(key.PublicKey.Export(KeyBlobFormat.RawPublicKey)), start: false);
         var endpoint = rig.Host.Services.GetRequiredService<IDiscordInteractionEndpoint>();
         var body = Encoding.UTF8.GetBytes("""{"type": 99, "id": "6400001", "token": "t"}""");
-        var timestamp = rig.Clock.GetUtcNow().ToUnixTimeSeconds().ToString();
-        var signature = Convert.ToHexStringLower(SignatureAlgorithm.Ed25519.Sign(key, [.. Encoding.UTF8.GetBytes(timestamp), .. body]));
+        var (signature, timestamp) = Sign(key, rig, body);
 
         var response = await endpoint.HandleAsync(signature, timestamp, body).WaitAsync(Wait.Default);
 
         Assert.Equal(400, response.StatusCode); // was 500 "no response": the server's fault, for the client's input
         Assert.True(rig.Logs.Contains(LogLevel.Debug, "Ignoring interaction of type 99"));
+    }
+
+    /// <summary>Signs a body as Discord does (Ed25519 over timestamp + body), with the rig's current time.</summary>
+    private static (string Signature, string Timestamp) Sign(Key key, DiscordTestRig rig, byte[] body)
+    {
+        var timestamp = rig.Clock.GetUtcNow().ToUnixTimeSeconds().ToString();
+        return (Convert.ToHexStringLower(SignatureAlgorithm.Ed25519.Sign(key, [.. Encoding.UTF8.GetBytes(timestamp), .. body])), timestamp);
     }
 
     /// <summary>Moves the virtual clock on (a second every 10 ms) until stopped.</summary>
