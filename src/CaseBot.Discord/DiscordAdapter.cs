@@ -77,16 +77,31 @@ internal sealed class DiscordAdapter(
         switch (dispatch.Type)
         {
             case "MESSAGE_CREATE":
-                if (Read(dispatch, DiscordEventJson.Default.DiscordMessage) is { Id: { } messageId } message && seen.FirstTime("m" + messageId))
+                if (Read(dispatch, DiscordEventJson.Default.DiscordMessage) is not { } message) break;
+                if (message.Id is not { } messageId)
+                    logger.LogWarning("Skipping a MESSAGE_CREATE without a message id.");
+                else if (!seen.FirstTime("m" + messageId))
+                    logger.LogDebug("Skipping MESSAGE_CREATE {MessageId}: already handled.", messageId);
+                else
                 {
                     var botUserId = gateway.BotUserId;
                     Dispatch("message", ct => messages.HandleAsync(message, botUserId, ct));
                 }
                 break;
             case "INTERACTION_CREATE":
-                if (Read(dispatch, DiscordEventJson.Default.DiscordInteraction) is { Id: { } interactionId, Token: { } token } interaction
-                    && seen.FirstTime("i" + interactionId))
+                if (Read(dispatch, DiscordEventJson.Default.DiscordInteraction) is not { } interaction) break;
+                if (interaction is not { Id: { } interactionId, Token: { } token } || !DiscordIds.IsSnowflake(interactionId) || !DiscordIds.IsToken(token))
+                    logger.LogWarning("Skipping an INTERACTION_CREATE without a usable id or token: it cannot be answered.");
+                else if (!seen.FirstTime("i" + interactionId))
+                    logger.LogDebug("Skipping INTERACTION_CREATE {InteractionId}: already handled.", interactionId);
+                else
                     Dispatch("interaction", ct => interactions.HandleAsync(interaction, new RestInteractionResponder(rest, interactionId, token), ct));
+                break;
+            case "READY" or "RESUMED":
+                break; // the gateway connection read them
+            default:
+                logger.LogDebug("Skipping a {Event} dispatch: CaseBot does not handle it.",
+                    dispatch.Type.Length > 64 ? dispatch.Type[..64] + "…" : dispatch.Type);
                 break;
         }
         return ValueTask.CompletedTask;

@@ -16,6 +16,13 @@ public sealed class RecordingMetrics : IBotMetrics
     public IReadOnlyList<bool> Reindexes { get { lock (_lock) return _reindexes.ToList(); } }
     public int Reconnects => Volatile.Read(ref _reconnects);
 
+    /// <summary>Every report as an exporter would publish it, one line each (labels and values): for the secrets sweep.</summary>
+    public IEnumerable<string> Export() =>
+        Answers.Select(a => $"casebot_questions{{platform=\"{a.Platform}\",answered=\"{a.Answered}\"}} {a.Latency.TotalSeconds}")
+            .Concat(RateLimitWaits.Select(w => $"casebot_rate_limit_wait_seconds {w.TotalSeconds}"))
+            .Concat(Reindexes.Select(r => $"casebot_reindexes{{succeeded=\"{r}\"}} 1"))
+            .Append($"casebot_reconnects {Reconnects}");
+
     public void QuestionAnswered(string platform, bool answered, TimeSpan latency) { lock (_lock) _answers.Add((platform, answered, latency)); }
     public void Reindexed(bool succeeded) { lock (_lock) _reindexes.Add(succeeded); }
     public void Reconnected(string platform) => Interlocked.Increment(ref _reconnects);

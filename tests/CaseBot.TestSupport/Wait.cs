@@ -8,13 +8,15 @@ public static class Wait
 {
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
 
-    public static async Task UntilAsync(Func<bool> condition, TimeSpan? timeout = null)
+    /// <param name="poll">Real time between checks (10 ms unless told; 1 ms for drivers that wait for each of
+    /// thousands of inputs in turn).</param>
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan? timeout = null, TimeSpan? poll = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? Default);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("Condition not met in time.");
-            await Task.Delay(10);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(10));
         }
     }
 

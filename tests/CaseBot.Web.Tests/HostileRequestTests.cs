@@ -25,9 +25,11 @@ public sealed class HostileRequestTests : IAsyncLifetime
     private WebApplication _app = null!;
     private HttpClient _http = null!;
 
+    private readonly NSec.Cryptography.Key _discordKey = NSec.Cryptography.Key.Create(NSec.Cryptography.SignatureAlgorithm.Ed25519);
+
     public async Task InitializeAsync()
     {
-        var discordKey = NSec.Cryptography.Key.Create(NSec.Cryptography.SignatureAlgorithm.Ed25519);
+        var discordKey = _discordKey;
         var publicKey = Convert.ToHexStringLower(discordKey.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey));
         _app = ServeHost.Build(
         [
@@ -158,22 +160,55 @@ public sealed class HostileRequestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task No_log_line_captured_here_holds_a_configured_secret()
+    public async Task No_log_line_metric_or_reply_captured_here_holds_a_configured_secret()
     {
-        await _http.PostAsync("/api/reindex", new StringContent("x")).WaitAsync(Wait);
-        await _http.PostAsync("/slack/events", new StringContent("{}")).WaitAsync(Wait);
-        try
+        var replies = new List<string>();
+        async Task SendAsync(HttpRequestMessage request)
         {
-            await _http.PostAsync("/discord/interactions", new ByteArrayContent(new byte[RequestErrors.MaxBodyBytes + 1])).WaitAsync(Wait);
+            try
+            {
+                using var response = await _http.SendAsync(request).WaitAsync(Wait);
+                replies.Add(await response.Content.ReadAsStringAsync());
+            }
+            catch (HttpRequestException)
+            {
+                // Kestrel may answer 413 and close before the whole oversized body is sent (a broken pipe here): refused too.
+            }
         }
-        catch (HttpRequestException)
+        HttpRequestMessage Post(string path, HttpContent content, params (string Name, string Value)[] headers)
         {
-            // Kestrel may answer 413 and close before the whole oversized body is sent (a broken pipe here): refused too.
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+            foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+            return request;
         }
 
+        await SendAsync(Post("/api/reindex", new StringContent("x")));
+        await SendAsync(Post("/api/reindex", new StringContent(""), ("Authorization", "Bearer " + AdminToken)));
+        await SendAsync(Post("/slack/events", new StringContent("{}")));
+        await SendAsync(Post("/discord/interactions", new ByteArrayContent(new byte[RequestErrors.MaxBodyBytes + 1])));
+        await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/ask?q=" + Uri.EscapeDataString("who blocked the Palantir deal?")));
+        // Signed requests through the real routes: a Discord /ask (answered in the HTTP reply) and a Slack url_verification.
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+        var ask = Encoding.UTF8.GetBytes("""{"type":2,"id":"1","token":"t","channel_id":"3","member":{"user":{"id":"2","username":"u"},"permissions":"0"},"data":{"name":"ask","options":[{"type":3,"name":"question","value":"why was the Palantir deal blocked?"}]}}""");
+        var signature = Convert.ToHexStringLower(NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(_discordKey, [.. Encoding.UTF8.GetBytes(timestamp), .. ask]));
+        await SendAsync(Post("/discord/interactions", new ByteArrayContent(ask), ("X-Signature-Ed25519", signature), ("X-Signature-Timestamp", timestamp)));
+        var challenge = Encoding.UTF8.GetBytes("""{"type":"url_verification","challenge":"c-123"}""");
+        var slackSignature = "v0=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningSecret),
+            Encoding.UTF8.GetBytes($"v0:{timestamp}:").Concat(challenge).ToArray()));
+        var slackBody = new ByteArrayContent(challenge);
+        slackBody.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        await SendAsync(Post("/slack/events", slackBody, ("X-Slack-Request-Timestamp", timestamp), ("X-Slack-Signature", slackSignature)));
+        var metrics = await _http.GetStringAsync("/metrics").WaitAsync(Wait);
+
+        Assert.Contains(replies, r => r.Contains("\"type\": 4", StringComparison.Ordinal) || r.Contains("\"type\":4", StringComparison.Ordinal)); // the signed /ask was answered
+        Assert.Contains(replies, r => r.Contains("c-123", StringComparison.Ordinal));
         Assert.NotEmpty(_logs.Entries);
-        foreach (var secret in new[] { AdminToken, SigningSecret, "xoxb-1-2-test", "discord-test-token-not-real" })
-            Assert.DoesNotContain(_logs.Entries, e => (e.Message + e.Exception).Contains(secret, StringComparison.Ordinal));
+        var sweep = new SecretSweep(("web admin token", AdminToken), ("Slack signing secret", SigningSecret), ("Slack bot token", "xoxb-1-2-test"),
+                ("Discord bot token", "discord-test-token-not-real"))
+            .Add("log lines", _logs.Entries.Select(e => e.Message + e.Exception))
+            .Add("replies", replies)
+            .Add("Prometheus /metrics", metrics.Split('\n'));
+        Assert.Empty(sweep.Leaks());
     }
 
     internal sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);

@@ -41,6 +41,17 @@ internal sealed record DiscordInteraction(
     DiscordUser? User,
     CommandData? Data);
 
+/// <summary>Checks on the ids and tokens an event carries before they go into a REST path: a snowflake is 1–20 digits,
+/// an interaction token a bounded run of visible ASCII. Anything else is a malformed event, skipped with a log line.</summary>
+internal static class DiscordIds
+{
+    public const int MaxTokenLength = 1000;
+
+    public static bool IsSnowflake(string? id) => id is { Length: > 0 and <= 20 } && id.All(char.IsAsciiDigit);
+
+    public static bool IsToken(string? token) => token is { Length: > 0 and <= MaxTokenLength } && token.All(c => c is > ' ' and < '\x7f');
+}
+
 /// <summary>Source-generated reading of the events CaseBot handles.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(DiscordMessage))]

@@ -90,7 +90,11 @@ internal sealed class DiscordInteractionEndpoint : IDiscordInteractionEndpoint
         {
             interaction = null;
         }
-        if (interaction is null) return new DiscordHttpResponse(400, """{"error":"body is not an interaction"}""");
+        if (interaction is null)
+        {
+            _logger.LogWarning("Skipping a Discord HTTP interaction whose body could not be read ({Length} bytes).", body.Length);
+            return new DiscordHttpResponse(400, """{"error":"body is not an interaction"}""");
+        }
 
         var responder = new HttpReplyResponder();
         // The work outlives this request (a deferred answer is edited in later), so it runs on the adapter's work
@@ -114,6 +118,12 @@ internal sealed class DiscordInteractionEndpoint : IDiscordInteractionEndpoint
         if (responder.FirstResponse.IsCompletedSuccessfully)
             return new DiscordHttpResponse(200, responder.FirstResponse.Result.ToJsonString());
 
+        if (first == work.Task && work.Task.IsCompletedSuccessfully)
+        {
+            // The handler skipped it (an interaction type or shape CaseBot does not answer) and logged why: a client error,
+            // not a server one.
+            return new DiscordHttpResponse(400, """{"error":"interaction not handled"}""");
+        }
         if (first == work.Task && work.Task.Exception is { } ex) _logger.LogError(ex.InnerException, "Handling a Discord HTTP interaction failed.");
         else _logger.LogWarning("A Discord HTTP interaction got no response in time.");
         return new DiscordHttpResponse(500, new JsonObject { ["error"] = "no response" }.ToJsonString());

@@ -55,7 +55,17 @@ internal sealed partial class MessageHandler(
         var replyToBot = repliedTo is not null
                          && (chains.Contains(repliedTo) || (botUserId is not null && message.ReferencedMessage?.Author?.Id == botUserId));
         var question = QuestionFor(message, botUserId, replyToBot);
-        if (question is null || message is not { Id: { } messageId, ChannelId: { } channelId, Author.Id: { } userId }) return;
+        if (question is null)
+        {
+            logger.LogDebug("Ignoring message {MessageId}: not for the bot (no mention, DM or reply to it), or from a bot or webhook.", message.Id);
+            return;
+        }
+        if (message is not { Id: { } messageId, ChannelId: { } channelId, Author.Id: { } userId }
+            || !DiscordIds.IsSnowflake(messageId) || !DiscordIds.IsSnowflake(channelId))
+        {
+            logger.LogWarning("Skipping a message without a usable message, channel or author id to answer it with.");
+            return;
+        }
 
         // A reply to the bot continues that chain's conversation; anything else starts one at this message.
         var thread = replyToBot ? chains.KeyOf(repliedTo!) ?? ReplyChains.NewKey(channelId, repliedTo!) : ReplyChains.NewKey(channelId, messageId);

@@ -149,11 +149,15 @@ internal sealed class DiscordRestClient
 
     private async Task WaitForGlobalAsync(DiscordRoute route, CancellationToken ct)
     {
+        // Requests queued on the 50-per-second limit wake together and most find it full again: count one wait per
+        // request, when it starts (with the wait known then), not one per wake-up, or the metric grows with contention.
+        var counted = false;
         while (true)
         {
             var wait = _global.TryAcquire(route.GlobalExempt);
             if (wait <= TimeSpan.Zero) return;
-            _metrics.RateLimitWaited(DiscordPlatform.Name, wait);
+            if (!counted) _metrics.RateLimitWaited(DiscordPlatform.Name, wait);
+            counted = true;
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
         }
     }

@@ -31,24 +31,34 @@ internal sealed class SlackEventHandler(
             return;
         }
 
-        if (ev.Type is not ("app_mention" or "message")) return;
-        if (IsFromBotOrSystem(ev)) return;
-        if (string.IsNullOrEmpty(ev.Channel) || string.IsNullOrEmpty(ev.User)) return;
+        var skip = ev.Type is not ("app_mention" or "message") ? "not a mention or message"
+            : IsFromBotOrSystem(ev) ? "from a bot, CaseBot or the system (subtype)"
+            : string.IsNullOrEmpty(ev.Channel) || string.IsNullOrEmpty(ev.User) ? "no channel or user"
+            : null;
+        if (skip is not null || ev is not { Channel: { } channel, User: { } user })
+        {
+            log.LogDebug("Slack event {EventId} ignored: {Why}", payload.EventId, skip);
+            return;
+        }
 
         var question = SlackText.ToQuestion(ev.Text);
         if (ev.Type == "app_mention")
         {
             // Reply in the thread the mention started, or in its existing thread.
             var threadTs = NonEmpty(ev.ThreadTs) ?? ev.Ts;
-            await responder.AnswerAsync(question, new SlackResponder.Target(ev.Channel, ev.User, threadTs, IsDirect: false, ShowAsker: false), ct);
+            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, threadTs, IsDirect: false, ShowAsker: false), ct);
         }
         else if (ev.ChannelType == "im")
         {
-            await responder.AnswerAsync(question, new SlackResponder.Target(ev.Channel, ev.User, NonEmpty(ev.ThreadTs), IsDirect: true, ShowAsker: false), ct);
+            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, NonEmpty(ev.ThreadTs), IsDirect: true, ShowAsker: false), ct);
         }
-        else if (NonEmpty(ev.ThreadTs) is { } thread && !MentionsBot(ev.Text) && responder.IsConversation(ev.Channel, thread))
+        else if (NonEmpty(ev.ThreadTs) is { } thread && !MentionsBot(ev.Text) && responder.IsConversation(channel, thread))
         {
-            await responder.AnswerAsync(question, new SlackResponder.Target(ev.Channel, ev.User, thread, IsDirect: false, ShowAsker: false), ct);
+            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, thread, IsDirect: false, ShowAsker: false), ct);
+        }
+        else
+        {
+            log.LogDebug("Slack event {EventId} ignored: a channel message CaseBot does not answer (not in its threads, or a mention, answered as app_mention)", payload.EventId);
         }
     }
 

@@ -18,18 +18,24 @@ internal sealed class SlackFeedbackHandler(
 {
     public async Task HandleAsync(InteractivePayload payload, CancellationToken ct)
     {
-        if (payload.Type != "block_actions" || payload.User?.Id is not { } user) return;
         var channel = payload.Channel?.Id ?? payload.Container?.ChannelId;
-        if (channel is null) return;
+        if (payload.Type != "block_actions" || payload.User?.Id is not { } user || channel is null)
+        {
+            log.LogDebug("Slack interaction of type {Type} ignored: not a click with a user and channel", payload.Type);
+            return;
+        }
         var thread = payload.Container?.ThreadTs;
+        var clicks = 0;
         foreach (var action in payload.Actions ?? [])
         {
-            if (!FeedbackButtons.TryParse(action.ActionId, out var kind, out var key)) continue;
+            if (action is null || !FeedbackButtons.TryParse(action.ActionId, out var kind, out var key)) continue;
+            clicks++;
             var text = kind == FeedbackAction.Why
                 ? recent.Find(key) is { } answer ? WhyText.For(answer) : WhyText.Expired
                 : await VoteAsync(kind, key, user, channel, ct);
             await api.PostEphemeralAsync(channel, user, SlackAnswerFormatter.Plain(text), thread, ct);
         }
+        if (clicks == 0) log.LogDebug("Slack block_actions ignored: none of its actions is a CaseBot button");
     }
 
     private async Task<string> VoteAsync(FeedbackAction kind, string key, string user, string channel, CancellationToken ct)

@@ -85,7 +85,11 @@ internal sealed class SlackHttpHandler : ISlackHttpEndpoint
             return SlackHttpResponse.Ok();
         }
         var cmd = SlashCommand.FromForm(text);
-        if (cmd is null) return SlackHttpResponse.BadRequest;
+        if (cmd is null)
+        {
+            _log.LogWarning("Slack HTTP form without command, user or channel skipped ({Length} chars)", text.Length);
+            return SlackHttpResponse.BadRequest;
+        }
         var outcome = _commands.Handle(cmd);
         // Shed load before the ack, never silently after it: the asker is told to try again.
         if (outcome.FollowUp is not null && !_queue.TryEnqueue("slash command " + cmd.Command, outcome.FollowUp))
@@ -97,7 +101,7 @@ internal sealed class SlackHttpHandler : ISlackHttpEndpoint
     {
         if (SlackJson.TryRead(text, SlackJson.Default.EventEnvelope) is not { } root)
         {
-            _log.LogWarning("Slack HTTP request with malformed JSON ({Length} chars)", text.Length);
+            _log.LogWarning("Slack HTTP request with malformed JSON skipped ({Length} chars)", text.Length);
             return SlackHttpResponse.BadRequest;
         }
 
@@ -114,6 +118,8 @@ internal sealed class SlackHttpHandler : ISlackHttpEndpoint
                     ? SlackHttpResponse.Ok()
                     : SlackHttpResponse.Busy;
             default:
+                _log.LogDebug("Slack HTTP request of type {Type} acknowledged and skipped: CaseBot does not handle it",
+                    root.Type is { Length: > 64 } type ? type[..64] + "…" : root.Type);
                 return SlackHttpResponse.Ok();
         }
     }

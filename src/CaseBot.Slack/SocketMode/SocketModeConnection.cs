@@ -75,7 +75,11 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     {
         if (SlackJson.TryRead(text, SlackJson.Default.SocketModeEnvelope) is not { } envelope)
         {
-            _log.LogWarning("Slack Socket Mode link #{Id}: malformed frame skipped ({Length} chars)", Id, text.Length);
+            // Still ack when its id can be read: unacknowledged, Slack would deliver the same unreadable envelope again.
+            var unreadable = EnvelopeIdOf(text);
+            _log.LogWarning("Slack Socket Mode link #{Id}: malformed frame skipped ({Length} chars){Acked}", Id, text.Length,
+                unreadable is null ? "" : "; acknowledged");
+            if (unreadable is not null) await TryAckAsync(new JsonObject { ["envelope_id"] = unreadable }, "unreadable", ct);
             return;
         }
 
@@ -122,19 +126,40 @@ internal sealed class SocketModeConnection : IAsyncDisposable
 
         var ack = new JsonObject { ["envelope_id"] = envelopeId };
         if (decision.AckPayload is not null) ack["payload"] = decision.AckPayload;
-        try
-        {
-            await _link.SendAsync(ack.ToJsonString(), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            // Unacked, Slack redelivers it on another link: do the work then, not twice.
-            _log.LogWarning("Slack Socket Mode link #{Id}: ack of {Type} envelope failed ({Message}); Slack will redeliver", Id, type, ex.Message);
-            return;
-        }
+        if (!await TryAckAsync(ack, type, ct)) return; // unacked, Slack redelivers it on another link: do the work then, not twice
 
         if (decision.Work is not null && !_queue.TryEnqueue(decision.What, decision.Work))
             _log.LogError("Slack Socket Mode link #{Id}: {What} acknowledged but the queue filled up in between; dropped", Id, decision.What);
+    }
+
+    private async Task<bool> TryAckAsync(JsonObject ack, string type, CancellationToken ct)
+    {
+        try
+        {
+            await _link.SendAsync(ack.ToJsonString(), ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            _log.LogWarning("Slack Socket Mode link #{Id}: ack of {Type} envelope failed ({Message}); Slack will redeliver", Id, type, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>The <c>envelope_id</c> of a frame that is JSON but not a readable envelope (a field of the wrong type);
+    /// null when there is none, or the text is not JSON.</summary>
+    private static string? EnvelopeIdOf(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("envelope_id", out var id)
+                   && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 and <= 256 } value ? value : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Closes the socket politely, lets the read loop drain what Slack still sends, then aborts.</summary>

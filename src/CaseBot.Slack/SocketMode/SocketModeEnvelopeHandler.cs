@@ -36,7 +36,7 @@ internal sealed class SocketModeEnvelopeHandler(IEnumerable<IEnvelopeHandler> ha
     public EnvelopeDecision Decide(string type, JsonElement payload, bool acceptsResponsePayload)
     {
         if (_byType.TryGetValue(type, out var handler)) return handler.Decide(payload, acceptsResponsePayload);
-        log.LogDebug("Slack {Type} envelope acknowledged; CaseBot does not handle it", type);
+        log.LogDebug("Slack {Type} envelope acknowledged and skipped: CaseBot does not handle it", type);
         return default;
     }
 }

@@ -76,6 +76,10 @@ internal sealed class FakeDiscord : IAsyncDisposable
     /// client gave up waiting: the platform did the work).</summary>
     public IReadOnlyList<(RecordedRequest Request, int Status)> Served { get { lock (_lock) return _served.ToList(); } }
 
+    /// <summary>Called for every REST request once its status is decided (before the reply goes out), so a load driver
+    /// can see answers arrive without polling <see cref="Served"/>.</summary>
+    public Action<RecordedRequest, int>? OnServed { get; set; }
+
     /// <summary>When set, Discord's per-channel bucket for Create Message is enforced on the fake's clock: this many
     /// messages per <see cref="ChannelBucketWindow"/>, announced in X-RateLimit-* headers on every reply; a request
     /// into the exhausted bucket gets a 429 and is counted in <see cref="BucketViolations"/>.</summary>
@@ -197,6 +201,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
         }
         response ??= EnforceChannelBucket(request) ?? DefaultResponse(request);
         lock (_lock) _served.Add((request, response.Status));
+        OnServed?.Invoke(request, response.Status);
         if (response.Delay is { } delay) await Task.Delay(delay, CancellationToken.None);
 
         context.Response.StatusCode = response.Status;

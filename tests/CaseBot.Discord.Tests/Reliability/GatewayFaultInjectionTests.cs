@@ -67,7 +67,9 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
         Assert.All(chaos.AttemptsPerQuestion(), a => Assert.InRange(a.Value, 1, 4)); // MaxRestAttempts
         Assert.True(chaos.Counts.Values.Sum() >= FaultCount);
         Assert.True(chaos.Resumes > 0 && chaos.Identifies > 1 && chaos.Deferrals() > 0, chaos.Describe());
-        Assert.DoesNotContain(rig.Fake.Requests, r => r.Body.Contains(DiscordTestRig.Token, StringComparison.Ordinal));
+        var sweep = DiscordSecrets.Sweep(rig);
+        output.WriteLine(sweep.Describe());
+        Assert.Empty(sweep.Leaks());
     }
 
     /// <summary>Discord's side of the run: sessions, their event logs, the questions and their answers.</summary>
@@ -315,23 +317,9 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
 
         private bool Answered(string id) => AnswerCounts().GetValueOrDefault(id) > 0;
 
-        /// <summary>Answers the platform accepted, per question: replies referencing a message; for an interaction its
-        /// type 4 callback, or its type 5 callback's edit.</summary>
-        public Dictionary<string, int> AnswerCounts()
-        {
-            var counts = new Dictionary<string, int>();
-            foreach (var (request, status) in rig.Fake.Served.Where(s => s.Status is >= 200 and < 300))
-            {
-                if (request.Path.StartsWith("/channels/", StringComparison.Ordinal)
-                    && (string?)request.Json?["message_reference"]?["message_id"] is { } replyTo)
-                    counts[replyTo] = counts.GetValueOrDefault(replyTo) + 1;
-                else if (request.Path.StartsWith("/interactions/", StringComparison.Ordinal) && (int?)request.Json?["type"] == 4)
-                    counts[request.Path.Split('/')[2]] = counts.GetValueOrDefault(request.Path.Split('/')[2]) + 1;
-                else if (request.Method == "PATCH" && _tokens.FirstOrDefault(t => request.Path.Contains($"/{t.Value}/")).Key is { } edited)
-                    counts[edited] = counts.GetValueOrDefault(edited) + 1;
-            }
-            return counts;
-        }
+        /// <summary>Answers the platform accepted, per question (<see cref="DiscordAnswers"/>).</summary>
+        public Dictionary<string, int> AnswerCounts() =>
+            DiscordAnswers.Count(rig.Fake.Served, token => _tokens.FirstOrDefault(t => t.Value == token).Key);
 
         public int Deferrals() => rig.Fake.Served.Count(s => s.Request.Path.StartsWith("/interactions/", StringComparison.Ordinal)
                                                               && (int?)s.Request.Json?["type"] == 5);
