@@ -44,6 +44,15 @@ public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<An
     }
 
     [Fact]
+    public void A_best_sentence_ending_in_a_colon_is_quoted_with_the_lines_it_introduces()
+    {
+        var answer = _all.Ask("what are the three big tensions the explainer piece talks about?");
+        Assert.EndsWith("tensions:", answer.Citations[0].Quote);
+        Assert.StartsWith("• Speed versus scrutiny", answer.Citations[1].Quote);
+        Assert.All(answer.Citations, c => Assert.Equal(answer.Citations[0].DocId, c.DocId));
+    }
+
+    [Fact]
     public void A_cited_article_with_a_publication_date_shows_it_after_its_id()
     {
         var answer = _all.Ask("When was the article about Khan threatening to block the contract published?");

@@ -26,6 +26,8 @@ public sealed record EngineSettings
     /// <summary>A longer quoted sentence is cut to its most relevant stretch of about this many characters (260 against
     /// 220 raised cross-validated answer-hit on the chat questions and SQuAD; README).</summary>
     public int MaxQuoteChars { get; init; } = 260;
+    /// <summary>Lines quoted after a best sentence that ends in a colon (the list it introduces).</summary>
+    public int ListLines { get; init; } = 3;
     /// <summary>No short answer when the quote holds more candidates of the asked-for type than this.</summary>
     public int MaxShortCandidates { get; init; } = 3;
     /// <summary>Decline when the question wants a sum, date, count, duration, percentage or party and the chosen

@@ -56,10 +56,22 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
         return (best.Start > 0 ? "… " : "") + quote[best.Start..end2] + (end2 < quote.Length ? " …" : "");
     }
 
-    /// <summary>The sentences to quote: the best, and the runner-up when the ranker rates it close.</summary>
+    /// <summary>
+    /// The sentences to quote: the best, and the runner-up when the ranker rates it close. A best sentence that ends
+    /// in a colon introduces what follows ("three recurring tensions:"), so the next lines of its document come with it
+    /// instead of the runner-up.
+    /// </summary>
     public List<int> Choose(IReadOnlyList<(int Sentence, double Score)> ranked)
     {
-        var chosen = new List<int> { ranked[0].Sentence };
+        var best = ranked[0].Sentence;
+        var chosen = new List<int> { best };
+        if (index.SentenceText(best).TrimEnd().EndsWith(':'))
+        {
+            var (doc, ordinal) = (index.Sentences[best].Doc, index.Sentences[best].Ordinal);
+            var siblings = index.SentencesOfDocument[doc];
+            for (var next = ordinal + 1; next < siblings.Count && next <= ordinal + settings.ListLines; next++) chosen.Add(siblings[next]);
+            if (chosen.Count > 1) return chosen;
+        }
         if (ranked.Count > 1 && ranked[1].Score >= settings.SecondSentenceRatio * ranked[0].Score) chosen.Add(ranked[1].Sentence);
         return chosen;
     }
