@@ -113,8 +113,9 @@ public sealed class DiscordLoadTests(ITestOutputHelper output) : IDisposable
         Assert.All(asked, id => Assert.True(answers.GetValueOrDefault(id) == 1, $"question {id} got {answers.GetValueOrDefault(id)} answers"));
         Assert.Equal(Total, answers.Values.Sum());
         Assert.Equal(0, rig.Fake.BucketViolations);
-        // At most one global and one bucket wait per request: the metric counted every wake-up (about 250 per reply) before.
-        Assert.InRange(rig.Metrics.RateLimitWaits.Count, 1, 2 * rig.Fake.Requests.Count);
+        // A few waits per request (the global limit, the bucket, the bucket again when another request took the slot
+        // first under load): the metric counted every wake-up before, about 250 per reply.
+        Assert.InRange(rig.Metrics.RateLimitWaits.Count, 1, 5 * rig.Fake.Requests.Count);
         Assert.StartsWith("Reindexed", (string?)reindexed.Json?["content"]);
         Assert.Equal(6, rig.Host.Services.GetRequiredService<ICaseBot>().Documents.Count);
 
