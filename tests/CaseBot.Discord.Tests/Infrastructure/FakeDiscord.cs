@@ -108,6 +108,16 @@ internal sealed class FakeDiscord : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>Drops the recorded requests, so a long soak measures the bot's memory, not the fake's growing log.</summary>
+    public void ForgetRecorded()
+    {
+        lock (_lock)
+        {
+            _requests.Clear();
+            _served.Clear();
+        }
+    }
+
     /// <summary>Scripted responses not yet used.</summary>
     public int ScriptedPending { get { lock (_lock) return _scripted.Count; } }
 

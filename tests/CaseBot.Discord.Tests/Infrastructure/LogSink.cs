@@ -12,6 +12,9 @@ internal sealed class LogSink : ILoggerProvider
 
     public IReadOnlyList<LogEntry> Entries => _entries.ToList();
 
+    /// <summary>Drops the captured lines (a long soak would otherwise measure its own log).</summary>
+    public void Clear() => _entries.Clear();
+
     public bool Contains(LogLevel atLeast, string text) =>
         _entries.Any(e => e.Level >= atLeast && e.Message.Contains(text, StringComparison.OrdinalIgnoreCase));
 
