@@ -54,11 +54,11 @@ internal sealed class FakeSlack : IAsyncDisposable
     public AsyncList<(int Seq, string What)> Log { get; } = new();
     public AsyncList<ApiCall> Calls { get; } = new();
 
-    /// <summary>chat.postMessage calls Slack processed (a message was posted): not the scripted faults, not the ones
-    /// refused by the channel limit, not the late ones whose client gave up.</summary>
+    /// <summary>Messages Slack processed (posted): chat.postMessage calls — not the scripted faults, not the ones refused
+    /// by the channel limit, not the late ones whose client gave up — and posts to a response_url.</summary>
     public AsyncList<ApiCall> Posted { get; } = new();
 
-    /// <summary>Called for each processed chat.postMessage, as it is processed.</summary>
+    /// <summary>Called for each message in <see cref="Posted"/>, as it is processed.</summary>
     public Action<ApiCall>? OnPosted { get; set; }
 
     /// <summary>Every link accepted, in order (as <see cref="NextLinkAsync"/> hands them out).</summary>
@@ -173,6 +173,11 @@ internal sealed class FakeSlack : IAsyncDisposable
                 Posted.Add(call);
                 OnPosted?.Invoke(call);
             }
+        }
+        else if (scripted is null && method.StartsWith("response_url:", StringComparison.Ordinal))
+        {
+            Posted.Add(call);
+            OnPosted?.Invoke(call);
         }
         var response = scripted ?? Default(method);
 

@@ -22,7 +22,7 @@ namespace CaseBot.Slack.Tests.Reliability;
 public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
 {
     private const int Seed = 20261130;
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(500);
     /// <summary>Real time between clock steps: enough for loopback work, short enough for 100 faults in well under a minute.</summary>
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(3);
     private static readonly TimeSpan RealTimeout = TimeSpan.FromSeconds(20);
