@@ -76,6 +76,10 @@ internal sealed class FakeSlack : IAsyncDisposable
     private int _violations;
     public int ChannelLimitViolations => Volatile.Read(ref _violations);
 
+    /// <summary>A fault chosen per request (before the <see cref="Script"/>ed ones), or null for none; called on
+    /// Kestrel's threads.</summary>
+    public Func<ApiCall, FakeResponse?>? FaultFor { get; set; }
+
     /// <summary>Scripted answers not yet used, over all methods.</summary>
     public int ScriptedPending
     {
@@ -146,9 +150,9 @@ internal sealed class FakeSlack : IAsyncDisposable
         var call = new ApiCall(seq, method, ctx.Request.Headers.Authorization.ToString(), body, Clock.GetUtcNow());
         Calls.Add(call);
 
-        FakeResponse? scripted = null;
+        var scripted = FaultFor?.Invoke(call);
         lock (_scripted)
-            if (_scripted.TryGetValue(method, out var q) && q.Count > 0) scripted = q.Dequeue();
+            if (scripted is null && _scripted.TryGetValue(method, out var q) && q.Count > 0) scripted = q.Dequeue();
         if (scripted?.Delay is { } delay)
         {
             try

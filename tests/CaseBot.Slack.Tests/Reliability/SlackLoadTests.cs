@@ -21,16 +21,11 @@ namespace CaseBot.Slack.Tests.Reliability;
 [Collection(nameof(SlackLoadTests))]
 public sealed class SlackLoadTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Seed = 20261130;
-    private const int Total = 1000;
-    private const int InFlight = 50;
+    private const int Seed = ReliabilityRun.Seed;
+    private const int Total = ReliabilityRun.LoadTotal;
+    private const int InFlight = ReliabilityRun.LoadInFlight;
     private const int Channels = 100;
     private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(120);
-    private static readonly string[] Questions =
-    [
-        "Why did City Hall block the Palantir contract?", "Who co-founded Palantir?", "What did Louis Mosley say?",
-        "How much was the contract worth?", "Which police force signed with Palantir?", "What colour were the zebra crossings repainted?",
-    ];
 
     private readonly string _corpus = RepoPaths.CopyOfCorpus();
     private readonly string _index = RepoPaths.NewTempIndex();
@@ -70,7 +65,7 @@ public sealed class SlackLoadTests(ITestOutputHelper output) : IDisposable
         for (var n = 1; n <= Total; n++)
         {
             Assert.True(await slots.WaitAsync(RunBound), $"no answer freed a slot in {RunBound.TotalSeconds} s at question {n}");
-            var question = $"{Questions[rng.Next(Questions.Length)]} #{n}";
+            var question = $"{ReliabilityRun.LoadQuestions[rng.Next(ReliabilityRun.LoadQuestions.Length)]} #{n}";
             var channel = $"C{rng.Next(Channels):000}";
             var user = $"U{1000 + rng.Next(500)}"; // never U111, CaseBot itself
             string key;
@@ -94,7 +89,7 @@ public sealed class SlackLoadTests(ITestOutputHelper output) : IDisposable
             if (n == Total / 2)
             {
                 // Half-way: a new document, and a moderator's /casebot reindex while 50 questions are in flight.
-                File.WriteAllText(Path.Combine(_corpus, "005_zebra.txt"), "Zebra crossings outside City Hall were repainted in purple in June.");
+                File.WriteAllText(Path.Combine(_corpus, ReliabilityRun.NewDocumentFile), ReliabilityRun.NewDocumentText);
                 await link.SendAsync(Fixture.Slash("env-reindex", "reindex", "U0MOD1", "C000"));
             }
         }
