@@ -9,6 +9,9 @@ namespace CaseBot.Adapters;
 /// new work, lets what it accepted finish within the host's shutdown budget, and only then cancels the work's token —
 /// its own token, never the host's stopping token, so a question acknowledged a moment before SIGTERM is still
 /// answered. Each adapter derives its own (one per adapter in a host that runs several).
+/// Work that is about to wait on a platform's pacing (a channel's next send slot, a <c>Retry-After</c>) calls
+/// <see cref="YieldSlot"/>: its place goes to the next item, so one busy channel cannot hold every worker while others
+/// wait. It still counts as accepted (against the capacity, and in the drain on stop) until it finishes.
 /// </summary>
 public class WorkDispatcher : IDisposable
 {
@@ -18,8 +21,12 @@ public class WorkDispatcher : IDisposable
     private readonly ILogger _log;
     private readonly int _capacity;
     private readonly Lock _gate = new();
-    private readonly Task[] _workers;
+    private static readonly AsyncLocal<Slot?> CurrentSlot = new();
+    private readonly SemaphoreSlim _slots;
+    private readonly Task _dispatch;
     private int _waiting;
+    private int _running;
+    private int _yielded;
     private long _completed;
     private volatile bool _stopping;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,7 +44,31 @@ public class WorkDispatcher : IDisposable
         {
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkerAsync)).ToArray();
+        _slots = new SemaphoreSlim(workers, workers);
+        _dispatch = Task.Run(DispatchAsync);
+    }
+
+    /// <summary>One item's place among the workers, given back once: when it yields, or when it finishes.</summary>
+    private sealed class Slot(WorkDispatcher owner)
+    {
+        private int _released;
+        public WorkDispatcher Owner => owner;
+
+        public bool Release()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 1) return false;
+            owner._slots.Release();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Called by running work before it waits on a platform's pacing: gives its place to the next item (the places
+    /// bound the answering, not the waiting). Once per item; nothing outside work run by a dispatcher.
+    /// </summary>
+    public static void YieldSlot()
+    {
+        if (CurrentSlot.Value is { } slot && slot.Release()) Interlocked.Increment(ref slot.Owner._yielded);
     }
 
     /// <summary>Items finished (done, failed or abandoned) so far.</summary>
@@ -45,12 +76,17 @@ public class WorkDispatcher : IDisposable
 
     /// <summary>False once stopping began, or when the queue is full: an adapter checks it before it acknowledges
     /// an event, so that load is shed before the platform considers the event delivered, never silently after.</summary>
-    public bool CanAccept => !_stopping && Volatile.Read(ref _waiting) < _capacity;
+    public bool CanAccept => !_stopping && Volatile.Read(ref _waiting) + Volatile.Read(ref _yielded) < _capacity;
 
     /// <summary>Queues <paramref name="work"/>; false (and nothing queued) when stopping or full.</summary>
     public bool TryEnqueue(string what, Func<CancellationToken, Task> work)
     {
         if (_stopping) return false;
+        if (Volatile.Read(ref _yielded) + Volatile.Read(ref _waiting) >= _capacity)
+        {
+            _log.LogWarning("Work queue full or stopping: refused {What}", what);
+            return false;
+        }
         Interlocked.Increment(ref _waiting);
         if (_items.Writer.TryWrite((what, work))) return true;
         Interlocked.Decrement(ref _waiting);
@@ -67,7 +103,7 @@ public class WorkDispatcher : IDisposable
     {
         _stopping = true;
         _items.Writer.TryComplete();
-        var all = Task.WhenAll(_workers);
+        var all = DrainedAsync();
         try
         {
             await all.WaitAsync(drainTimeout, _time, hostGivesUp).ConfigureAwait(false);
@@ -91,28 +127,61 @@ public class WorkDispatcher : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private async Task WorkerAsync()
+    /// <summary>Starts each queued item, in order, as soon as a place is free.</summary>
+    private async Task DispatchAsync()
+    {
+        while (await _items.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            await _slots.WaitAsync().ConfigureAwait(false);
+            if (!_items.Reader.TryRead(out var item))
+            {
+                _slots.Release();
+                continue;
+            }
+            Interlocked.Decrement(ref _waiting);
+            Interlocked.Increment(ref _running);
+            _ = Task.Run(() => RunAsync(item.What, item.Work));
+        }
+    }
+
+    private async Task RunAsync(string what, Func<CancellationToken, Task> work)
     {
         var token = _abandon.Token;
-        await foreach (var (what, work) in _items.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        var slot = new Slot(this);
+        CurrentSlot.Value = slot;
+        try
         {
-            Interlocked.Decrement(ref _waiting);
-            try
+            if (!token.IsCancellationRequested) await work(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            _log.LogWarning("{What} abandoned: shutdown budget spent", what);
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "{What} failed", what);
+        }
+        finally
+        {
+            if (!slot.Release()) Interlocked.Decrement(ref _yielded);
+            Interlocked.Decrement(ref _running);
+            MarkCompleted();
+        }
+    }
+
+    /// <summary>Completes when the queue is closed and empty and every started item has finished.</summary>
+    private async Task DrainedAsync()
+    {
+        await _dispatch.ConfigureAwait(false);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
             {
-                if (!token.IsCancellationRequested) await work(token).ConfigureAwait(false);
+                if (Volatile.Read(ref _running) == 0) return;
+                changed = _changed.Task;
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                _log.LogWarning("{What} abandoned: shutdown budget spent", what);
-            }
-            catch (Exception ex)
-            {
-                _log.LogError(ex, "{What} failed", what);
-            }
-            finally
-            {
-                MarkCompleted();
-            }
+            await changed.ConfigureAwait(false);
         }
     }
 

@@ -100,6 +100,47 @@ public sealed class WorkDispatcherTests
     }
 
     [Fact]
+    public async Task Work_that_yields_its_slot_to_wait_lets_the_next_item_run_and_still_counts_until_it_finishes()
+    {
+        var queue = new Dispatcher(1, 2, TimeProvider.System);
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.True(queue.TryEnqueue("paced", async _ =>
+        {
+            WorkDispatcher.YieldSlot(); // about to wait for a platform's pacing
+            WorkDispatcher.YieldSlot(); // once per item: a second call gives nothing more
+            waiting.SetResult();
+            await paced.Task;
+        }));
+        await waiting.Task.WaitAsync(Bound);
+        Assert.True(queue.TryEnqueue("next", _ => { secondRan.SetResult(); return Task.CompletedTask; }));
+        await secondRan.Task.WaitAsync(Bound); // the one worker's place went to it
+
+        // The yielded item is still accepted work: it counts against the capacity (2) and the drain waits for it.
+        Assert.True(queue.TryEnqueue("third", _ => Task.CompletedTask));
+        await queue.WaitForCompletedAsync(2).WaitAsync(Bound);
+        var fourthWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.True(queue.TryEnqueue("fourth", async _ =>
+        {
+            WorkDispatcher.YieldSlot();
+            fourthWaiting.SetResult();
+            await paced.Task;
+        }));
+        await fourthWaiting.Task.WaitAsync(Bound);
+        Assert.False(queue.CanAccept); // two yielded items, both still waiting: the capacity is used
+        Assert.False(queue.TryEnqueue("over", _ => Task.CompletedTask));
+        var stopping = queue.StopAsync(TimeSpan.FromSeconds(20));
+        Assert.False(stopping.IsCompleted);
+        paced.SetResult();
+        Assert.True(await stopping.WaitAsync(Bound));
+        Assert.Equal(4, queue.Completed);
+    }
+
+    [Fact]
+    public void Yielding_outside_dispatched_work_does_nothing() => WorkDispatcher.YieldSlot();
+
+    [Fact]
     public async Task A_failing_item_is_logged_and_the_worker_goes_on()
     {
         var queue = new Dispatcher(1, 10, new FakeTimeProvider());

@@ -158,12 +158,13 @@ internal sealed class DiscordRestClient
             if (wait <= TimeSpan.Zero) return;
             if (!counted) _metrics.RateLimitWaited(DiscordPlatform.Name, wait);
             counted = true;
-            await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+            await Task.Delay(WholeMilliseconds(wait), _time, ct).ConfigureAwait(false);
         }
     }
 
     private async Task WaitForBucketAsync(DiscordRoute route, BucketState bucket, CancellationToken ct)
     {
+        var counted = false;
         while (bucket.Remaining is 0)
         {
             var wait = bucket.ResetAt - _time.GetUtcNow();
@@ -172,11 +173,18 @@ internal sealed class DiscordRestClient
                 bucket.Remaining = null; // reset passed: the next response's headers say what is left
                 return;
             }
-            _logger.LogDebug("Discord bucket for {Route} is exhausted; waiting {Seconds:F2}s for its reset.", route, wait.TotalSeconds);
-            _metrics.RateLimitWaited(DiscordPlatform.Name, wait);
-            await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+            if (!counted)
+            {
+                _logger.LogDebug("Discord bucket for {Route} is exhausted; waiting {Seconds:F2}s for its reset.", route, wait.TotalSeconds);
+                _metrics.RateLimitWaited(DiscordPlatform.Name, wait);
+                counted = true;
+            }
+            await Task.Delay(WholeMilliseconds(wait), _time, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A wait rounded up to whole milliseconds: timers truncate, so a 0.4 ms wait would return at once and spin.</summary>
+    private static TimeSpan WholeMilliseconds(TimeSpan wait) => TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
 
     private HttpRequestMessage BuildRequest(DiscordRoute route, string? body)
     {

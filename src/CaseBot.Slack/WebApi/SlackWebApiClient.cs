@@ -166,7 +166,13 @@ public sealed class SlackWebApiClient
         if (paceChannel is not null)
         {
             var wait = _pacer.Reserve(paceChannel);
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct);
+            if (wait > TimeSpan.Zero)
+            {
+                // Waiting for the channel's slot is no answering: the worker goes to the next question (maybe another
+                // channel's) meanwhile, or one busy channel would hold every worker.
+                WorkDispatcher.YieldSlot();
+                await Task.Delay(wait, _time, ct);
+            }
         }
 
         var payload = body?.ToJsonString();
@@ -217,6 +223,7 @@ public sealed class SlackWebApiClient
                     var wait = retryAfter + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250));
                     _log.LogInformation("Slack {Method} rate limited; waiting {Seconds:0.##}s (attempt {Attempt})", method, wait.TotalSeconds, attempt + 1);
                     _metrics.RateLimitWaited(Platform, wait);
+                    WorkDispatcher.YieldSlot();
                     await Task.Delay(wait, _time, ct);
                     continue;
                 }
@@ -258,6 +265,7 @@ public sealed class SlackWebApiClient
         var wait = _transientBackoff.Delay(failures);
         _log.LogInformation("Slack {Method} failed ({Reason}); retrying in {Seconds:0.##}s (attempt {Attempt})",
             method, reason, wait.TotalSeconds, attempt + 1);
+        WorkDispatcher.YieldSlot();
         await Task.Delay(wait, _time, ct);
         return true;
     }

@@ -19,16 +19,11 @@ namespace CaseBot.Discord.Tests.Reliability;
 [Collection(nameof(DiscordLoadTests))]
 public sealed class DiscordLoadTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Seed = 20261130;
-    private const int Total = 1000;
-    private const int InFlight = 50;
+    private const int Seed = ReliabilityRun.Seed;
+    private const int Total = ReliabilityRun.LoadTotal;
+    private const int InFlight = ReliabilityRun.LoadInFlight;
     private const int Channels = 100;
     private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(90);
-    private static readonly string[] Questions =
-    [
-        "Why did City Hall block the Palantir contract?", "Who co-founded Palantir?", "What did Louis Mosley say?",
-        "How much was the contract worth?", "Which police force signed with Palantir?", "What colour were the zebra crossings repainted?",
-    ];
 
     private readonly string _corpus = RepoPaths.CopyOfCorpus();
     private readonly string _index = RepoPaths.NewTempIndex();
@@ -65,7 +60,7 @@ public sealed class DiscordLoadTests(ITestOutputHelper output) : IDisposable
         for (var n = 1; n <= Total; n++)
         {
             await slots.WaitAsync(RunBound);
-            var question = $"{Questions[rng.Next(Questions.Length)]} #{n}";
+            var question = $"{ReliabilityRun.LoadQuestions[rng.Next(ReliabilityRun.LoadQuestions.Length)]} #{n}";
             var channel = (290926798999357250L + rng.Next(Channels)).ToString();
             string id;
             JsonObject frame;
@@ -88,7 +83,7 @@ public sealed class DiscordLoadTests(ITestOutputHelper output) : IDisposable
             if (n == Total / 2)
             {
                 // Half-way: a new document, and a moderator's /reindex from chat while 50 questions are in flight.
-                File.WriteAllText(Path.Combine(_corpus, "005_zebra.txt"), "Zebra crossings outside City Hall were repainted in purple in June.");
+                File.WriteAllText(Path.Combine(_corpus, ReliabilityRun.NewDocumentFile), ReliabilityRun.NewDocumentText);
                 await gateway.SendAsync(Events.Interaction(++sequence, Events.Command("reindex", id: "3000000", token: "reindex-token")));
             }
         }
@@ -113,9 +108,9 @@ public sealed class DiscordLoadTests(ITestOutputHelper output) : IDisposable
         Assert.All(asked, id => Assert.True(answers.GetValueOrDefault(id) == 1, $"question {id} got {answers.GetValueOrDefault(id)} answers"));
         Assert.Equal(Total, answers.Values.Sum());
         Assert.Equal(0, rig.Fake.BucketViolations);
-        // A few waits per request (the global limit, the bucket, the bucket again when another request took the slot
-        // first under load): the metric counted every wake-up before, about 250 per reply.
-        Assert.InRange(rig.Metrics.RateLimitWaits.Count, 1, 5 * rig.Fake.Requests.Count);
+        // At most one global and one bucket wait per request: the metric counted every wake-up before (about 250 per
+        // reply), and a sub-millisecond wait, truncated to 0 by the timer, spun and counted thousands more.
+        Assert.InRange(rig.Metrics.RateLimitWaits.Count, 1, 2 * rig.Fake.Requests.Count);
         Assert.StartsWith("Reindexed", (string?)reindexed.Json?["content"]);
         Assert.Equal(6, rig.Host.Services.GetRequiredService<ICaseBot>().Documents.Count);
 

@@ -15,7 +15,7 @@ namespace CaseBot.Discord.Tests.Reliability;
 /// </summary>
 public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
 {
-    private const int Seed = 20261130;
+    private const int Seed = ReliabilityRun.Seed;
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
     /// <summary>Real time between clock steps: enough for loopback work, short enough for 100 faults in well under a minute.</summary>
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(3);
@@ -24,8 +24,7 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
     private static readonly TimeSpan ReconnectBound = TimeSpan.FromSeconds(90);
 
     /// <summary>Faults in one run: 100 by default, <c>CASEBOT_FAULTS</c> to change it.</summary>
-    private static int FaultCount =>
-        int.TryParse(Environment.GetEnvironmentVariable("CASEBOT_FAULTS"), out var n) && n > 0 ? n : 100;
+    private static int FaultCount => ReliabilityRun.FaultCount;
 
     private enum Fault { DropBeforeHello, DropAfterHandshake, DropMidDispatch, Drop, WithheldAcks, Reconnect, InvalidResumable, InvalidFresh, ServerClose }
 

@@ -25,10 +25,14 @@ internal sealed record ApiCall(int Seq, string Method, string? Authorization, Js
     public override string ToString() => $"#{Seq} {Method} {Body?.ToJsonString()}";
 }
 
-/// <summary>A canned Web API answer.</summary>
-internal sealed record FakeResponse(int Status, string Body, string? RetryAfter = null)
+/// <summary>A canned Web API answer. <see cref="Delay"/> (real time) makes it late; a late answer whose client gave up
+/// first is never processed, as a request cut off before Slack acted on it.</summary>
+internal sealed record FakeResponse(int Status, string Body, string? RetryAfter = null, TimeSpan? Delay = null)
 {
     public static FakeResponse Ok(string body) => new(200, body);
+
+    /// <summary>The method's normal answer (a chat post is processed), after <paramref name="delay"/> of real time.</summary>
+    public static FakeResponse Slow(TimeSpan delay) => new(0, "", Delay: delay);
 }
 
 /// <summary>
@@ -49,6 +53,38 @@ internal sealed class FakeSlack : IAsyncDisposable
     /// <summary>Ordered record: <c>open</c>, <c>link+N</c>, <c>link-N</c>, <c>ack:{envelope_id}</c>, <c>call:{method}</c>.</summary>
     public AsyncList<(int Seq, string What)> Log { get; } = new();
     public AsyncList<ApiCall> Calls { get; } = new();
+
+    /// <summary>Messages Slack processed (posted): chat.postMessage calls — not the scripted faults, not the ones refused
+    /// by the channel limit, not the late ones whose client gave up — and posts to a response_url.</summary>
+    public AsyncList<ApiCall> Posted { get; } = new();
+
+    /// <summary>Called for each message in <see cref="Posted"/>, as it is processed.</summary>
+    public Action<ApiCall>? OnPosted { get; set; }
+
+    /// <summary>Every link accepted, in order (as <see cref="NextLinkAsync"/> hands them out).</summary>
+    public AsyncList<FakeLink> Links { get; } = new();
+
+    /// <summary>
+    /// Slack's chat.postMessage limit, "about one message per second per channel, short bursts allowed": a bucket per
+    /// channel of <see cref="ChannelBurst"/> messages refilled at one per <see cref="ChannelInterval"/> on
+    /// <see cref="Clock"/>. A post into an empty bucket is refused with 429 <c>Retry-After: 1</c>, not processed, and
+    /// counted in <see cref="ChannelLimitViolations"/>. Off (null) unless a test sets it.
+    /// </summary>
+    public TimeSpan? ChannelInterval { get; set; }
+    public int ChannelBurst { get; set; } = 3;
+    private readonly Dictionary<string, (double Tokens, DateTimeOffset At)> _buckets = new(StringComparer.Ordinal);
+    private int _violations;
+    public int ChannelLimitViolations => Volatile.Read(ref _violations);
+
+    /// <summary>A fault chosen per request (before the <see cref="Script"/>ed ones), or null for none; called on
+    /// Kestrel's threads.</summary>
+    public Func<ApiCall, FakeResponse?>? FaultFor { get; set; }
+
+    /// <summary>Scripted answers not yet used, over all methods.</summary>
+    public int ScriptedPending
+    {
+        get { lock (_scripted) return _scripted.Values.Sum(q => q.Count); }
+    }
 
     /// <summary>Send hello as soon as a link is accepted (off: the test calls <see cref="FakeLink.SendHelloAsync"/>).</summary>
     public Func<int, bool> AutoHello { get; set; } = _ => true;
@@ -111,17 +147,66 @@ internal sealed class FakeSlack : IAsyncDisposable
         if (ctx.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true)
             body = JsonNode.Parse(text)?.AsObject();
         var seq = Record("call:" + method);
-        Calls.Add(new ApiCall(seq, method, ctx.Request.Headers.Authorization.ToString(), body, Clock.GetUtcNow()));
+        var call = new ApiCall(seq, method, ctx.Request.Headers.Authorization.ToString(), body, Clock.GetUtcNow());
+        Calls.Add(call);
 
-        FakeResponse? scripted = null;
+        var scripted = FaultFor?.Invoke(call);
         lock (_scripted)
-            if (_scripted.TryGetValue(method, out var q) && q.Count > 0) scripted = q.Dequeue();
+            if (scripted is null && _scripted.TryGetValue(method, out var q) && q.Count > 0) scripted = q.Dequeue();
+        if (scripted?.Delay is { } delay)
+        {
+            try
+            {
+                await Task.Delay(delay, ctx.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client gave up first: nothing was processed
+            }
+            if (scripted.Status == 0) scripted = null;
+        }
+        if (scripted is null && method == "chat.postMessage" && body?["channel"]?.GetValueKind() == JsonValueKind.String)
+        {
+            if (!TakeChannelToken(body["channel"]!.GetValue<string>()))
+            {
+                Interlocked.Increment(ref _violations);
+                scripted = new FakeResponse(429, Fixture.Text("web_api/ratelimited_429_body.json"), RetryAfter: "1");
+            }
+            else
+            {
+                Posted.Add(call);
+                OnPosted?.Invoke(call);
+            }
+        }
+        else if (scripted is null && method.StartsWith("response_url:", StringComparison.Ordinal))
+        {
+            Posted.Add(call);
+            OnPosted?.Invoke(call);
+        }
         var response = scripted ?? Default(method);
 
         ctx.Response.StatusCode = response.Status;
         if (response.RetryAfter is not null) ctx.Response.Headers["retry-after"] = response.RetryAfter;
         ctx.Response.ContentType = "application/json;charset=utf-8";
         await ctx.Response.WriteAsync(response.Body);
+    }
+
+    private bool TakeChannelToken(string channel)
+    {
+        if (ChannelInterval is not { } interval) return true;
+        lock (_buckets)
+        {
+            var now = Clock.GetUtcNow();
+            var (tokens, at) = _buckets.TryGetValue(channel, out var b) ? b : (ChannelBurst, now);
+            tokens = Math.Min(ChannelBurst, tokens + (now - at) / interval);
+            if (tokens < 1)
+            {
+                _buckets[channel] = (tokens, now);
+                return false;
+            }
+            _buckets[channel] = (tokens - 1, now);
+            return true;
+        }
     }
 
     private FakeResponse Default(string method) => method switch
@@ -149,6 +234,7 @@ internal sealed class FakeSlack : IAsyncDisposable
         var link = new FakeLink(this, ws, number);
         Record($"link+{number}");
         if (AutoHello(number)) await link.SendHelloAsync();
+        Links.Add(link);
         _links.Writer.TryWrite(link);
         await link.ReceiveLoopAsync(ctx.RequestAborted);
         link.MarkClosed();
