@@ -78,7 +78,10 @@ internal sealed partial class MessageHandler(
             var sent = await rest.SendAsync(DiscordRoute.CreateMessage(channelId), DiscordMessages.Reply(content, messageId, channelId, guildId).WithFeedback(DiscordAnswerFormatter.FeedbackKey(result)), ct)
                 .ConfigureAwait(false);
             if (sent is { ValueKind: JsonValueKind.Object } created && created.TryGetProperty("id", out var id) && id.GetString() is { } botMessageId)
+            {
                 chains.Add(botMessageId, thread);
+                logger.LogDebug("Answer {BotMessageId} continues conversation {Thread}.", botMessageId, thread);
+            }
         }
         catch (DiscordRestException ex)
         {

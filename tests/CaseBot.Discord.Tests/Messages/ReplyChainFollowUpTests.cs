@@ -21,10 +21,12 @@ public sealed class ReplyChainFollowUpTests
         var (gateway, _) = await rig.ConnectAsync();
 
         await gateway.SendAsync(Events.Mention(2, "1001", "Tell me about the proposed Palantir contract"));
-        await rig.Fake.WaitForRequestAsync(r => r.Path == messages);
+        await Wait.UntilAsync(() => rig.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Debug, "Answer 7001 continues conversation"));
         rig.Fake.RespondOnce(r => r.Path == messages, Created("7002"));
         await gateway.SendAsync(Events.Dispatch("MESSAGE_CREATE", 3, ReplyToBot("1002", "who blocked it?", "7001")));
-        await Wait.UntilAsync(() => rig.Replies.Count == 2);
+        // The bot learns its answer's id from Discord's reply, a moment after the fake saw the request: a member replying
+        // to that answer can only continue the chain once it is known.
+        await Wait.UntilAsync(() => rig.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Debug, "Answer 7002 continues conversation"));
         await gateway.SendAsync(Events.Dispatch("MESSAGE_CREATE", 4, ReplyToBot("1003", "how much was it worth?", "7002")));
         await Wait.UntilAsync(() => rig.Replies.Count == 3);
         await rig.StopAsync();

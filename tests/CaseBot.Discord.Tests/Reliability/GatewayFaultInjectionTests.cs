@@ -63,7 +63,9 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
             $"question {id} got {answers.GetValueOrDefault(id)} answers"));
         Assert.Equal(0, rig.Fake.BucketViolations);
         Assert.InRange(chaos.LongestReconnect, TimeSpan.Zero, ReconnectBound);
-        Assert.All(chaos.AttemptsPerQuestion(), a => Assert.InRange(a.Value, 1, 4)); // MaxRestAttempts
+        // MaxRestAttempts (4) per delivery: a question whose reply gave up is delivered again by the fake (its replay of
+        // unanswered questions), and that delivery has its own tries. Bounded either way.
+        Assert.All(chaos.AttemptsPerQuestion(), a => Assert.InRange(a.Value, 1, 8));
         Assert.True(chaos.Counts.Values.Sum() >= FaultCount);
         Assert.True(chaos.Resumes > 0 && chaos.Identifies > 1 && chaos.Deferrals() > 0, chaos.Describe());
         var sweep = DiscordSecrets.Sweep(rig);
