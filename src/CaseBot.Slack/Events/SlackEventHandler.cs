@@ -46,15 +46,15 @@ internal sealed class SlackEventHandler(
         {
             // Reply in the thread the mention started, or in its existing thread.
             var threadTs = NonEmpty(ev.ThreadTs) ?? ev.Ts;
-            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, threadTs, IsDirect: false, ShowAsker: false), ct);
+            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, threadTs, IsDirect: false, ShowAsker: false, QuestionId: payload.EventId), ct);
         }
         else if (ev.ChannelType == "im")
         {
-            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, NonEmpty(ev.ThreadTs), IsDirect: true, ShowAsker: false), ct);
+            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, NonEmpty(ev.ThreadTs), IsDirect: true, ShowAsker: false, QuestionId: payload.EventId), ct);
         }
         else if (NonEmpty(ev.ThreadTs) is { } thread && !MentionsBot(ev.Text) && responder.IsConversation(channel, thread))
         {
-            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, thread, IsDirect: false, ShowAsker: false), ct);
+            await responder.AnswerAsync(question, new SlackResponder.Target(channel, user, thread, IsDirect: false, ShowAsker: false, QuestionId: payload.EventId), ct);
         }
         else
         {

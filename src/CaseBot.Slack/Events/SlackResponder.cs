@@ -28,7 +28,9 @@ internal sealed class SlackResponder(
     /// <param name="IsDirect">A DM: refusals and usage help go in the DM itself, not as ephemeral messages.</param>
     /// <param name="ShowAsker">Slash commands: the channel did not see the question, so the reply shows it.</param>
     /// <param name="ResponseUrl">Slash commands: where to answer, which works where the bot is not a member.</param>
-    public sealed record Target(string Channel, string User, string? ThreadTs, bool IsDirect, bool ShowAsker, string? ResponseUrl = null);
+    /// <param name="QuestionId">The question's event id, carried in the answer's metadata (null when there is none).</param>
+    public sealed record Target(string Channel, string User, string? ThreadTs, bool IsDirect, bool ShowAsker, string? ResponseUrl = null,
+        string? QuestionId = null);
 
     /// <summary>The conversation a thread is: its channel and root <c>ts</c> (a <c>ts</c> is unique only per channel).</summary>
     public static string ThreadKey(string channel, string threadTs) => $"{channel}:{threadTs}";
@@ -61,7 +63,7 @@ internal sealed class SlackResponder(
             log.LogInformation("Slack answer in {Channel} via response_url: answered={Answered}", to.Channel, answer.Answered);
             return;
         }
-        var result = await api.PostMessageAsync(to.Channel, message, to.ThreadTs, ct);
+        var result = await api.PostMessageAsync(to.Channel, message, to.ThreadTs, ct, to.QuestionId);
         if (!result.Ok && result.Error is "not_in_channel" or "channel_not_found")
             await api.PostEphemeralAsync(to.Channel, to.User,
                 SlackAnswerFormatter.Plain($"I can't post in this channel. Invite me with /invite @{profile.Value.Name}, or ask me in a DM."), null, ct);
@@ -72,6 +74,6 @@ internal sealed class SlackResponder(
     /// <summary>Text only the asker should see: ephemeral in channels, a plain reply in a DM.</summary>
     public Task ReplyQuietlyAsync(Target to, string text, CancellationToken ct) =>
         to.IsDirect
-            ? api.PostMessageAsync(to.Channel, SlackAnswerFormatter.Plain(text), to.ThreadTs, ct)
+            ? api.PostMessageAsync(to.Channel, SlackAnswerFormatter.Plain(text), to.ThreadTs, ct, to.QuestionId)
             : api.PostEphemeralAsync(to.Channel, to.User, SlackAnswerFormatter.Plain(text), to.ThreadTs, ct);
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -15,7 +17,11 @@ namespace CaseBot.Slack.WebApi;
 /// The few Web API methods CaseBot needs, over HttpClient. Handles what the docs ask of a client: waits out 429
 /// <c>Retry-After</c> a bounded number of times, logs <c>ok:false</c> with its error code, stops using a token Slack
 /// has refused, and paces messages per channel. An answer post that meets HTTP 500/502/503/504 or a request timeout is
-/// retried a bounded number of times after a short jittered backoff. Tokens go only into the Authorization header.
+/// retried a bounded number of times after a short jittered backoff. The Web API has no idempotency key, so every
+/// <c>chat.postMessage</c> carries message metadata (<see cref="AnswerEventType"/> with a post id of its own and the
+/// question's event id): before retrying a post whose failure leaves open whether Slack posted it (a 5xx, a timeout),
+/// the client looks for that post id in the conversation (<c>conversations.history</c>, or <c>conversations.replies</c>
+/// in a thread) and does not post again when it is there. Tokens go only into the Authorization header.
 /// </summary>
 public sealed class SlackWebApiClient
 {
@@ -39,12 +45,28 @@ public sealed class SlackWebApiClient
         ["deprecated_endpoint"] = "Slack retired this endpoint: upgrade CaseBot.",
     };
 
+    /// <summary>The metadata <c>event_type</c> of every <c>chat.postMessage</c> CaseBot sends.</summary>
+    public const string AnswerEventType = "casebot_answer";
+
+    /// <summary>Messages read per check: the post looked for is among the newest (or, in a thread, among the first
+    /// after its first try), so a small page does.</summary>
+    internal const int PostCheckLimit = 20;
+
+    /// <summary>How far before the first try the check reads: Slack stamps <c>ts</c> by its own clock.</summary>
+    internal static readonly TimeSpan PostCheckMargin = TimeSpan.FromMinutes(1);
+
+    /// <summary><c>conversations.history</c> and <c>conversations.replies</c> are Tier 3 (50+ a minute each): one check
+    /// every 1.2 s per method at most.</summary>
+    internal static readonly TimeSpan Tier3Interval = TimeSpan.FromSeconds(60.0 / 50);
+
     private readonly IHttpClientFactory _http;
     private readonly SlackOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SlackWebApiClient> _log;
     private readonly IBotMetrics _metrics;
     private readonly ChannelPacer _pacer;
+    private readonly ChannelPacer _readPacer;
+    private readonly ConcurrentDictionary<string, byte> _checkUnavailableLogged = new(StringComparer.Ordinal);
     private readonly JitteredBackoff _transientBackoff;
     private readonly Uri _baseUri;
     private volatile string? _botTokenRefused;
@@ -59,6 +81,7 @@ public sealed class SlackWebApiClient
         _log = log;
         _metrics = metrics;
         _pacer = new ChannelPacer(time, _options.ChannelMessageInterval);
+        _readPacer = new ChannelPacer(time, Tier3Interval);
         _transientBackoff = new JitteredBackoff(_options.TransientRetryBaseDelay, _options.TransientRetryMaxDelay);
         var baseUrl = _options.ApiBaseUrl.EndsWith('/') ? _options.ApiBaseUrl : _options.ApiBaseUrl + "/";
         _baseUri = new Uri(baseUrl, UriKind.Absolute);
@@ -86,7 +109,10 @@ public sealed class SlackWebApiClient
         return uri;
     }
 
-    public Task<SlackApiResult> PostMessageAsync(string channel, SlackMessage message, string? threadTs, CancellationToken ct)
+    /// <param name="questionId">The question's event id (or another id of what is answered), carried in the post's
+    /// metadata; null when there is none.</param>
+    public Task<SlackApiResult> PostMessageAsync(string channel, SlackMessage message, string? threadTs, CancellationToken ct,
+        string? questionId = null)
     {
         var body = message.ToJson();
         body["channel"] = channel;
@@ -94,7 +120,13 @@ public sealed class SlackWebApiClient
         // Links in corpus text would otherwise unfurl into big previews under every answer.
         body["unfurl_links"] = false;
         body["unfurl_media"] = false;
-        return CallAsync("chat.postMessage", TokenKind.Bot, body, channel, ct, retryTransient: true);
+        // The idempotency key the Web API lacks: a retry first looks for this post id (see FindPostAsync).
+        var postId = Guid.NewGuid().ToString("N");
+        var payload = new JsonObject { ["post_id"] = postId };
+        if (!string.IsNullOrEmpty(questionId)) payload["question_id"] = questionId;
+        body["metadata"] = new JsonObject { ["event_type"] = AnswerEventType, ["event_payload"] = payload };
+        return CallAsync("chat.postMessage", TokenKind.Bot, body, channel, ct, retryTransient: true,
+            findPosted: (since, token) => FindPostAsync(channel, threadTs, postId, since, token));
     }
 
     public Task<SlackApiResult> PostEphemeralAsync(string channel, string user, SlackMessage message, string? threadTs, CancellationToken ct)
@@ -150,8 +182,17 @@ public sealed class SlackWebApiClient
     /// Retry HTTP 500/502/503/504 and timeouts up to <see cref="SlackOptions.MaxTransientRetries"/> times: for answer posts,
     /// which nothing else would retry. <c>auth.test</c> and <c>apps.connections.open</c> have their callers' backoff.
     /// </param>
+    /// <param name="findPosted">
+    /// For a post that may have gone through although its reply said otherwise (a 5xx, a timeout): asked before each
+    /// retry, with the time of the first try, whether Slack has the post; its result (the post found) ends the call
+    /// without posting again. Null when it cannot tell: then the post is retried.
+    /// </param>
+    /// <param name="form">Send <paramref name="body"/>'s fields form-encoded (the read methods take no JSON body).</param>
+    /// <param name="quiet">The caller reports an <c>ok:false</c> or a timeout itself: logged at debug here.</param>
+    /// <param name="readPace">Pace the call per method at <see cref="Tier3Interval"/> (Tier 3 read methods).</param>
     internal async Task<SlackApiResult> CallAsync(string method, TokenKind kind, JsonObject? body, string? paceChannel, CancellationToken ct,
-        bool retryTransient = false)
+        bool retryTransient = false, Func<DateTimeOffset, CancellationToken, Task<SlackApiResult?>>? findPosted = null,
+        bool form = false, bool quiet = false, bool readPace = false)
     {
         var refused = kind == TokenKind.Bot ? _botTokenRefused : _appTokenRefused;
         if (refused is not null)
@@ -163,9 +204,9 @@ public sealed class SlackWebApiClient
         var token = kind == TokenKind.Bot ? _options.BotToken : _options.AppToken;
         if (string.IsNullOrEmpty(token)) return SlackApiResult.Failed("not_authed");
 
-        if (paceChannel is not null)
+        if (paceChannel is not null || readPace)
         {
-            var wait = _pacer.Reserve(paceChannel);
+            var wait = readPace ? _readPacer.Reserve(method) : _pacer.Reserve(paceChannel!);
             if (wait > TimeSpan.Zero)
             {
                 // Waiting for the channel's slot is no answering: the worker goes to the next question (maybe another
@@ -175,16 +216,19 @@ public sealed class SlackWebApiClient
             }
         }
 
-        var payload = body?.ToJsonString();
+        var payload = form ? null : body?.ToJsonString();
+        var fields = form && body is not null ? body.Select(f => KeyValuePair.Create(f.Key, FormValue(f.Value))).ToList() : null;
         var rateLimited = 0;
         var transient = 0;
+        DateTimeOffset? firstTry = null;
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseUri, method));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Content = payload is null
-                ? new StringContent("", Encoding.UTF8, "application/x-www-form-urlencoded")
+            request.Content = fields is not null ? new FormUrlEncodedContent(fields)
+                : payload is null ? new StringContent("", Encoding.UTF8, "application/x-www-form-urlencoded")
                 : new StringContent(payload, Encoding.UTF8, "application/json");
+            firstTry ??= _time.GetUtcNow();
 
             HttpResponseMessage response;
             try
@@ -200,9 +244,15 @@ public sealed class SlackWebApiClient
             {
                 // HttpClient's timeout, not a stop: a transient failure (auth.test retries it with backoff, answer posts
                 // here), never a cancellation that would escape the hosted service and stop the host.
-                if (retryTransient && await WaitBeforeTransientRetryAsync(method, "no answer in time", ++transient, attempt, ct)) continue;
+                if (retryTransient && await WaitBeforeTransientRetryAsync(method, "no answer in time", ++transient, attempt, ct))
+                {
+                    if (await PostedAfterAllAsync(findPosted, method, "no answer in time", firstTry.Value, ct) is { } posted) return posted;
+                    continue;
+                }
                 if (retryTransient)
                     _log.LogWarning("Slack {Method} got no answer in time after {Attempts} attempt(s); giving up", method, attempt + 1);
+                else if (quiet)
+                    _log.LogDebug("Slack {Method} got no answer in time", method);
                 else
                     _log.LogWarning("Slack {Method} got no answer in time", method);
                 return SlackApiResult.Failed("request_timeout");
@@ -231,7 +281,11 @@ public sealed class SlackWebApiClient
                 if (retryTransient && IsTransient(response.StatusCode))
                 {
                     var status = (int)response.StatusCode;
-                    if (await WaitBeforeTransientRetryAsync(method, $"HTTP {status}", ++transient, attempt, ct)) continue;
+                    if (await WaitBeforeTransientRetryAsync(method, $"HTTP {status}", ++transient, attempt, ct))
+                    {
+                        if (await PostedAfterAllAsync(findPosted, method, $"HTTP {status}", firstTry.Value, ct) is { } posted) return posted;
+                        continue;
+                    }
                     _log.LogWarning("Slack {Method} answered HTTP {Status} after {Attempts} attempt(s); giving up", method, status, attempt + 1);
                     return SlackApiResult.Failed($"http_{status}");
                 }
@@ -239,13 +293,16 @@ public sealed class SlackWebApiClient
                 var result = await ReadResultAsync(response, ct);
                 if (!result.Ok)
                 {
-                    _log.LogWarning("Slack {Method} returned ok:false, error {Error} (HTTP {Status})", method, result.Error, (int)response.StatusCode);
+                    if (quiet)
+                        _log.LogDebug("Slack {Method} returned ok:false, error {Error} (HTTP {Status})", method, result.Error, (int)response.StatusCode);
+                    else
+                        _log.LogWarning("Slack {Method} returned ok:false, error {Error} (HTTP {Status})", method, result.Error, (int)response.StatusCode);
                     if (result.Error is not null && FatalAuthErrors.Contains(result.Error))
                     {
                         if (kind == TokenKind.Bot) _botTokenRefused = result.Error; else _appTokenRefused = result.Error;
                         _log.LogError("Slack refused the {Kind} token ({Error}); no further calls with it until restart", kind, result.Error);
                     }
-                    else if (result.Error is not null && PermanentErrors.TryGetValue(result.Error, out var fix))
+                    else if (!quiet && result.Error is not null && PermanentErrors.TryGetValue(result.Error, out var fix))
                     {
                         _log.LogError("Slack {Method} refused for good ({Error}): {Fix}", method, result.Error, fix);
                     }
@@ -254,6 +311,83 @@ public sealed class SlackWebApiClient
             }
         }
     }
+
+    /// <summary>Before retrying a post whose failure was ambiguous: the post found in the conversation (log line and
+    /// result), or null to retry.</summary>
+    private async Task<SlackApiResult?> PostedAfterAllAsync(Func<DateTimeOffset, CancellationToken, Task<SlackApiResult?>>? findPosted,
+        string method, string reason, DateTimeOffset firstTry, CancellationToken ct)
+    {
+        if (findPosted is null || await findPosted(firstTry, ct) is not { } posted) return null;
+        _log.LogInformation("Slack {Method} failed ({Reason}) but Slack had posted the message; not posting it again", method, reason);
+        return posted;
+    }
+
+    /// <summary>
+    /// Looks for the post <paramref name="postId"/> sent since <paramref name="since"/> (less a margin for Slack's
+    /// clock): in the thread with <c>conversations.replies</c> (thread replies are not in the channel's history), else
+    /// with <c>conversations.history</c>, metadata included, one small page. The found post as a
+    /// <c>chat.postMessage</c> result, or null — not found, or the check itself failed (no scope, not in the channel,
+    /// an error, rate limited): then the caller retries as it would without the check, and why is logged once.
+    /// </summary>
+    private async Task<SlackApiResult?> FindPostAsync(string channel, string? threadTs, string postId, DateTimeOffset since, CancellationToken ct)
+    {
+        var method = string.IsNullOrEmpty(threadTs) ? "conversations.history" : "conversations.replies";
+        var query = new JsonObject
+        {
+            ["channel"] = channel,
+            ["oldest"] = ToTs(since - PostCheckMargin),
+            ["inclusive"] = true,
+            ["limit"] = PostCheckLimit,
+            ["include_all_metadata"] = true,
+        };
+        if (!string.IsNullOrEmpty(threadTs)) query["ts"] = threadTs;
+        var r = await CallAsync(method, TokenKind.Bot, query, null, ct, form: true, quiet: true, readPace: true);
+        if (!r.Ok)
+        {
+            var error = r.Error ?? "unknown_error";
+            var fix = PermanentErrors.TryGetValue(error, out var f) ? " " + f : "";
+            if (_checkUnavailableLogged.TryAdd(method + ":" + error, 0))
+                _log.LogInformation("Slack {Method} failed ({Error}), so a post whose failure was ambiguous is retried without checking whether Slack had posted it; it may show twice.{Fix}",
+                    method, error, fix);
+            else
+                _log.LogDebug("Slack {Method} failed ({Error}); retrying the post unchecked", method, error);
+            return null;
+        }
+        if (r.Body.ValueKind == JsonValueKind.Object && r.Body.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+            foreach (var m in messages.EnumerateArray())
+                if (IsPost(m, postId))
+                {
+                    var found = new JsonObject { ["ok"] = true, ["channel"] = channel, ["message"] = JsonNode.Parse(m.GetRawText()) };
+                    if (m.TryGetProperty("ts", out var ts) && ts.ValueKind == JsonValueKind.String) found["ts"] = ts.GetString();
+                    using var doc = JsonDocument.Parse(found.ToJsonString());
+                    return new SlackApiResult(true, null, doc.RootElement.Clone());
+                }
+        _log.LogDebug("Slack {Method}: the post that failed is not in {Channel}; posting it again", method, channel);
+        return null;
+    }
+
+    private static bool IsPost(JsonElement message, string postId) =>
+        message.ValueKind == JsonValueKind.Object
+        && message.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object
+        && md.TryGetProperty("event_type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == AnswerEventType
+        && md.TryGetProperty("event_payload", out var p) && p.ValueKind == JsonValueKind.Object
+        && p.TryGetProperty("post_id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == postId;
+
+    /// <summary>A Slack <c>ts</c> ("seconds.micros") for a moment.</summary>
+    internal static string ToTs(DateTimeOffset at)
+    {
+        var micros = Math.Max(0, (at - DateTimeOffset.UnixEpoch).Ticks / 10);
+        return (micros / 1_000_000).ToString(CultureInfo.InvariantCulture) + "." + (micros % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+    }
+
+    private static string FormValue(JsonNode? value) => value switch
+    {
+        null => "",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.True => "true",
+        JsonValue v when v.GetValueKind() == JsonValueKind.False => "false",
+        _ => value.ToJsonString(),
+    };
 
     /// <summary>
     /// After the <paramref name="failures"/>th transient failure: false when the retries are used up, otherwise waits a

@@ -26,14 +26,27 @@ internal sealed record ApiCall(int Seq, string Method, string? Authorization, Js
 }
 
 /// <summary>A canned Web API answer. <see cref="Delay"/> (real time) makes it late; a late answer whose client gave up
-/// first is never processed, as a request cut off before Slack acted on it.</summary>
-internal sealed record FakeResponse(int Status, string Body, string? RetryAfter = null, TimeSpan? Delay = null)
+/// first is never processed, as a request cut off before Slack acted on it — unless <see cref="Processed"/>: then Slack
+/// acted on the request first (a chat post is posted) and only its reply fails or comes too late.</summary>
+internal sealed record FakeResponse(int Status, string Body, string? RetryAfter = null, TimeSpan? Delay = null, bool Processed = false)
 {
     public static FakeResponse Ok(string body) => new(200, body);
 
     /// <summary>The method's normal answer (a chat post is processed), after <paramref name="delay"/> of real time.</summary>
     public static FakeResponse Slow(TimeSpan delay) => new(0, "", Delay: delay);
+
+    /// <summary>Slack posted the message, then its reply is an HTTP <paramref name="status"/> (a proxy's 5xx, Slack failing
+    /// after the write): the ambiguous failure the Web API's missing idempotency key makes dangerous.</summary>
+    public static FakeResponse ProcessedThen(int status) =>
+        new(status, status == 500 ? Fixture.Text("web_api/fatal_error_body.json") : $"<html>{status}</html>", Processed: true);
+
+    /// <summary>Slack posted the message, then its reply comes after <paramref name="delay"/> of real time (the client
+    /// has given up by then).</summary>
+    public static FakeResponse ProcessedThenSlow(TimeSpan delay) => new(0, "", Delay: delay, Processed: true);
 }
+
+/// <summary>A message the fake holds for <c>conversations.history</c> / <c>conversations.replies</c>.</summary>
+internal sealed record StoredMessage(string Channel, string Ts, string? ThreadTs, ApiCall Call);
 
 /// <summary>
 /// Slack on loopback: Kestrel serving the Web API (<c>/api/{method}</c>) and Socket Mode WebSockets (<c>/link</c>),
@@ -75,6 +88,27 @@ internal sealed class FakeSlack : IAsyncDisposable
     private readonly Dictionary<string, (double Tokens, DateTimeOffset At)> _buckets = new(StringComparer.Ordinal);
     private int _violations;
     public int ChannelLimitViolations => Volatile.Read(ref _violations);
+
+    /// <summary>
+    /// Slack's Tier 3 limit on <c>conversations.history</c> and <c>conversations.replies</c> ("50+ per minute"): a bucket
+    /// per method of <see cref="ReadBurst"/> calls refilled at one per <see cref="ReadInterval"/> on <see cref="Clock"/>;
+    /// a call into an empty bucket gets 429 <c>Retry-After: 1</c> and is counted in <see cref="ReadLimitViolations"/>.
+    /// Off (null) unless a test sets it.
+    /// </summary>
+    public TimeSpan? ReadInterval { get; set; }
+    public int ReadBurst { get; set; } = 5;
+    private readonly Dictionary<string, (double Tokens, DateTimeOffset At)> _readBuckets = new(StringComparer.Ordinal);
+    private int _readViolations;
+    public int ReadLimitViolations => Volatile.Read(ref _readViolations);
+
+    private readonly List<StoredMessage> _messages = [];
+    private long _lastTsMicros;
+
+    /// <summary>Every message posted so far (chat.postMessage processed), with the <c>ts</c> the fake gave it.</summary>
+    public IReadOnlyList<StoredMessage> Messages
+    {
+        get { lock (_messages) return _messages.ToList(); }
+    }
 
     /// <summary>A fault chosen per request (before the <see cref="Script"/>ed ones), or null for none; called on
     /// Kestrel's threads.</summary>
@@ -146,6 +180,13 @@ internal sealed class FakeSlack : IAsyncDisposable
         JsonObject? body = null;
         if (ctx.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true)
             body = JsonNode.Parse(text)?.AsObject();
+        else if (text.Length > 0)
+        {
+            // The read methods are form-encoded: kept as a JSON object of strings, so tests read both alike.
+            var form = System.Web.HttpUtility.ParseQueryString(text);
+            body = new JsonObject();
+            foreach (var key in form.AllKeys.OfType<string>()) body[key] = form[key];
+        }
         var seq = Record("call:" + method);
         var call = new ApiCall(seq, method, ctx.Request.Headers.Authorization.ToString(), body, Clock.GetUtcNow());
         Calls.Add(call);
@@ -153,6 +194,28 @@ internal sealed class FakeSlack : IAsyncDisposable
         var scripted = FaultFor?.Invoke(call);
         lock (_scripted)
             if (scripted is null && _scripted.TryGetValue(method, out var q) && q.Count > 0) scripted = q.Dequeue();
+        if (scripted is { Processed: true })
+        {
+            // Slack acts on the request first; only then does its reply fail or come too late.
+            if (!Process(method, body, call))
+            {
+                await RespondAsync(ctx, new FakeResponse(429, Fixture.Text("web_api/ratelimited_429_body.json"), RetryAfter: "1"));
+                return;
+            }
+            if (scripted.Delay is { } late)
+            {
+                try
+                {
+                    await Task.Delay(late, ctx.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // the client gave up first; the message stays posted
+                }
+            }
+            await RespondAsync(ctx, scripted.Status == 0 ? Default(method) : scripted);
+            return;
+        }
         if (scripted?.Delay is { } delay)
         {
             try
@@ -165,30 +228,112 @@ internal sealed class FakeSlack : IAsyncDisposable
             }
             if (scripted.Status == 0) scripted = null;
         }
-        if (scripted is null && method == "chat.postMessage" && body?["channel"]?.GetValueKind() == JsonValueKind.String)
-        {
-            if (!TakeChannelToken(body["channel"]!.GetValue<string>()))
-            {
-                Interlocked.Increment(ref _violations);
-                scripted = new FakeResponse(429, Fixture.Text("web_api/ratelimited_429_body.json"), RetryAfter: "1");
-            }
-            else
-            {
-                Posted.Add(call);
-                OnPosted?.Invoke(call);
-            }
-        }
-        else if (scripted is null && method.StartsWith("response_url:", StringComparison.Ordinal))
-        {
-            Posted.Add(call);
-            OnPosted?.Invoke(call);
-        }
-        var response = scripted ?? Default(method);
+        if (scripted is null && !Process(method, body, call))
+            scripted = new FakeResponse(429, Fixture.Text("web_api/ratelimited_429_body.json"), RetryAfter: "1");
+        if (scripted is null && method is "conversations.history" or "conversations.replies")
+            scripted = FakeResponse.Ok(ReadConversation(method, body));
+        await RespondAsync(ctx, scripted ?? Default(method));
+    }
 
+    private static async Task RespondAsync(HttpContext ctx, FakeResponse response)
+    {
         ctx.Response.StatusCode = response.Status;
         if (response.RetryAfter is not null) ctx.Response.Headers["retry-after"] = response.RetryAfter;
         ctx.Response.ContentType = "application/json;charset=utf-8";
         await ctx.Response.WriteAsync(response.Body);
+    }
+
+    /// <summary>What Slack does with a request before it replies: a chat post is posted (false: refused by the channel
+    /// limit), a response_url post too; a read is refused (false) by the Tier 3 limit.</summary>
+    private bool Process(string method, JsonObject? body, ApiCall call)
+    {
+        if (method == "chat.postMessage" && body?["channel"]?.GetValueKind() == JsonValueKind.String)
+        {
+            var channel = body["channel"]!.GetValue<string>();
+            if (!TakeChannelToken(channel))
+            {
+                Interlocked.Increment(ref _violations);
+                return false;
+            }
+            lock (_messages)
+            {
+                var micros = Math.Max(_lastTsMicros + 1, (Clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10);
+                _lastTsMicros = micros;
+                var thread = body["thread_ts"]?.GetValueKind() == JsonValueKind.String ? body["thread_ts"]!.GetValue<string>() : null;
+                _messages.Add(new StoredMessage(channel, $"{micros / 1_000_000}.{micros % 1_000_000:D6}", thread, call));
+            }
+            Posted.Add(call);
+            OnPosted?.Invoke(call);
+        }
+        else if (method.StartsWith("response_url:", StringComparison.Ordinal))
+        {
+            Posted.Add(call);
+            OnPosted?.Invoke(call);
+        }
+        else if (method is "conversations.history" or "conversations.replies" && !TakeReadToken(method))
+        {
+            Interlocked.Increment(ref _readViolations);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// <c>conversations.history</c>: the channel's messages that are not thread replies, newest first;
+    /// <c>conversations.replies</c>: the thread's parent (a stand-in for the asker's message) then its replies, oldest
+    /// first. Both from <c>oldest</c> (inclusive when asked), at most <c>limit</c>; metadata only with
+    /// <c>include_all_metadata=true</c>, as Slack does.
+    /// </summary>
+    private string ReadConversation(string method, JsonObject? query)
+    {
+        string? Arg(string name) => query?[name]?.GetValueKind() == JsonValueKind.String ? query[name]!.GetValue<string>() : null;
+        var channel = Arg("channel");
+        if (string.IsNullOrEmpty(channel)) return """{"ok":false,"error":"channel_not_found"}""";
+        var thread = Arg("ts");
+        if (method == "conversations.replies" && string.IsNullOrEmpty(thread)) return """{"ok":false,"error":"thread_not_found"}""";
+        var oldest = decimal.TryParse(Arg("oldest"), System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : 0m;
+        var inclusive = Arg("inclusive") is "true" or "1";
+        var limit = int.TryParse(Arg("limit"), out var l) && l > 0 ? l : 100;
+        var withMetadata = Arg("include_all_metadata") is "true" or "1";
+        bool After(string ts) => decimal.Parse(ts, System.Globalization.CultureInfo.InvariantCulture) is var t && (inclusive ? t >= oldest : t > oldest);
+
+        List<StoredMessage> all;
+        lock (_messages) all = _messages.Where(m => m.Channel == channel).ToList();
+        IEnumerable<JsonObject> found = method == "conversations.history"
+            ? all.Where(m => m.ThreadTs is null && After(m.Ts)).OrderByDescending(m => m.Ts.Length).ThenByDescending(m => m.Ts, StringComparer.Ordinal).Select(ToJson)
+            : new[] { new JsonObject { ["type"] = "message", ["user"] = "U0ASKER", ["text"] = "a question", ["ts"] = thread, ["thread_ts"] = thread } }
+                .Concat(all.Where(m => m.ThreadTs == thread && After(m.Ts)).Select(ToJson));
+        var messages = new JsonArray(found.Take(limit).Select(JsonNode (m) => m).ToArray());
+        return new JsonObject { ["ok"] = true, ["messages"] = messages, ["has_more"] = false }.ToJsonString();
+
+        JsonObject ToJson(StoredMessage m)
+        {
+            var json = new JsonObject
+            {
+                ["type"] = "message", ["user"] = "U111", ["bot_id"] = "B111", ["text"] = m.Call.Str("text") ?? "", ["ts"] = m.Ts,
+            };
+            if (m.ThreadTs is not null) json["thread_ts"] = m.ThreadTs;
+            if (withMetadata && m.Call.Body?["metadata"] is { } metadata) json["metadata"] = metadata.DeepClone();
+            return json;
+        }
+    }
+
+    private bool TakeReadToken(string method)
+    {
+        if (ReadInterval is not { } interval) return true;
+        lock (_readBuckets)
+        {
+            var now = Clock.GetUtcNow();
+            var (tokens, at) = _readBuckets.TryGetValue(method, out var b) ? b : (ReadBurst, now);
+            tokens = Math.Min(ReadBurst, tokens + (now - at) / interval);
+            if (tokens < 1)
+            {
+                _readBuckets[method] = (tokens, now);
+                return false;
+            }
+            _readBuckets[method] = (tokens - 1, now);
+            return true;
+        }
     }
 
     private bool TakeChannelToken(string channel)

@@ -17,7 +17,7 @@ public sealed class TransientErrorRetryTests
     private static readonly SlackMessage Hello = new("hi");
     private const string Question = "why was the contract blocked?";
 
-    private static SlackWebApiClient Client(FakeSlack slack, TimeProvider time, TestLogs logs, HttpClient? http = null)
+    internal static SlackWebApiClient Client(FakeSlack slack, TimeProvider time, TestLogs logs, HttpClient? http = null)
     {
         var o = new SlackOptions
         {
