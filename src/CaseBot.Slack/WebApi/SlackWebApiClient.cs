@@ -204,18 +204,6 @@ public sealed class SlackWebApiClient
         var token = kind == TokenKind.Bot ? _options.BotToken : _options.AppToken;
         if (string.IsNullOrEmpty(token)) return SlackApiResult.Failed("not_authed");
 
-        if (paceChannel is not null || readPace)
-        {
-            var wait = readPace ? _readPacer.Reserve(method) : _pacer.Reserve(paceChannel!);
-            if (wait > TimeSpan.Zero)
-            {
-                // Waiting for the channel's slot is no answering: the worker goes to the next question (maybe another
-                // channel's) meanwhile, or one busy channel would hold every worker.
-                WorkDispatcher.YieldSlot();
-                await Task.Delay(wait, _time, ct);
-            }
-        }
-
         var payload = form ? null : body?.ToJsonString();
         var fields = form && body is not null ? body.Select(f => KeyValuePair.Create(f.Key, FormValue(f.Value))).ToList() : null;
         var rateLimited = 0;
@@ -223,6 +211,9 @@ public sealed class SlackWebApiClient
         DateTimeOffset? firstTry = null;
         for (var attempt = 0; ; attempt++)
         {
+            // Every attempt is a send: a retry (after a 429 or a 5xx) takes the channel's next slot too, or retries
+            // landing together with the channel's next posts would run its limit dry.
+            await PaceAsync(method, paceChannel, readPace, ct);
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseUri, method));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             request.Content = fields is not null ? new FormUrlEncodedContent(fields)
@@ -310,6 +301,17 @@ public sealed class SlackWebApiClient
                 return result;
             }
         }
+    }
+
+    private async Task PaceAsync(string method, string? paceChannel, bool readPace, CancellationToken ct)
+    {
+        if (paceChannel is null && !readPace) return;
+        var wait = readPace ? _readPacer.Reserve(method) : _pacer.Reserve(paceChannel!);
+        if (wait <= TimeSpan.Zero) return;
+        // Waiting for the channel's slot is no answering: the worker goes to the next question (maybe another
+        // channel's) meanwhile, or one busy channel would hold every worker.
+        WorkDispatcher.YieldSlot();
+        await Task.Delay(wait, _time, ct);
     }
 
     /// <summary>Before retrying a post whose failure was ambiguous: the post found in the conversation (log line and

@@ -67,6 +67,14 @@ internal sealed class SlackTestHost : IAsyncDisposable
         return new SlackTestHost(host, logs);
     }
 
+    /// <summary>
+    /// Sets the Web API client's HTTP timeout. A PostConfigure, so it wins over the adapter's own registration (30 s),
+    /// which runs after the test's services: a plain <c>AddHttpClient(...).ConfigureHttpClient</c> there is overridden.
+    /// </summary>
+    public static void WebApiTimeout(IServiceCollection services, TimeSpan timeout) =>
+        services.PostConfigure<Microsoft.Extensions.Http.HttpClientFactoryOptions>(Slack.WebApi.SlackWebApiClient.HttpClientName,
+            o => o.HttpClientActions.Add(c => c.Timeout = timeout));
+
     /// <summary>Waits (bounded) until the adapter reports itself connected: hello is read on the client's own loop.</summary>
     public async Task WaitConnectedAsync()
     {

@@ -18,7 +18,10 @@ namespace CaseBot.Slack.Tests.Reliability;
 /// one is too (at-least-once). The fake enforces chat.postMessage's per-channel limit, and its faults are never
 /// processed (a 5xx or a late reply posts nothing), so a doubled answer is the bot's fault. The run ends with
 /// <c>link_disabled</c> and a host stop (SIGTERM) while questions are in flight.
+/// Runs alone (the load collection): it steps a fake clock against real work, so a busy neighbour would stretch its
+/// virtual timings.
 /// </summary>
+[Collection(nameof(SlackLoadTests))]
 public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
 {
     private const int Seed = ReliabilityRun.Seed;
@@ -62,7 +65,7 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
         }, clock, s =>
         {
             s.AddSingleton<IBotMetrics>(metrics);
-            s.AddHttpClient(SlackWebApiClient.HttpClientName).ConfigureHttpClient(c => c.Timeout = HttpTimeout);
+            SlackTestHost.WebApiTimeout(s, HttpTimeout);
         });
         var chaos = new Chaos(slack, host, clock, bot, new Random(Seed));
         slack.FaultFor = chaos.FaultFor;

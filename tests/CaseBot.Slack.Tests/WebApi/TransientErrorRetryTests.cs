@@ -17,14 +17,15 @@ public sealed class TransientErrorRetryTests
     private static readonly SlackMessage Hello = new("hi");
     private const string Question = "why was the contract blocked?";
 
-    internal static SlackWebApiClient Client(FakeSlack slack, TimeProvider time, TestLogs logs, HttpClient? http = null)
+    internal static SlackWebApiClient Client(FakeSlack slack, TimeProvider time, TestLogs logs, HttpClient? http = null,
+        TimeSpan? channelInterval = null)
     {
         var o = new SlackOptions
         {
             BotToken = SlackTestHost.BotToken,
             AppToken = SlackTestHost.AppToken,
             ApiBaseUrl = slack.ApiBaseUrl,
-            ChannelMessageInterval = TimeSpan.Zero,
+            ChannelMessageInterval = channelInterval ?? TimeSpan.Zero,
         };
         var factory = new LoggerFactory([logs]);
         return new SlackWebApiClient(new SingleClientFactory(http ?? Shared), Microsoft.Extensions.Options.Options.Create(o), time,
@@ -57,6 +58,28 @@ public sealed class TransientErrorRetryTests
         Assert.Equal(calls[0].BodyJson, calls[1].BodyJson);
         Assert.True(calls[1].At > calls[0].At, "the retry waited a backoff");
         Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_retry_takes_the_channels_next_send_slot_like_any_post()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var start = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        var time = new FakeTimeProvider(start);
+        slack.Clock = time;
+        slack.Script("chat.postMessage", new FakeResponse(500, Fixture.Text("web_api/fatal_error_body.json")));
+        var client = Client(slack, time, new TestLogs(), channelInterval: TimeSpan.FromSeconds(1));
+
+        // The first post has the channel's slot now, the second the one a second later (both reserved before any
+        // virtual time passes); the first's retry comes after them, not squeezed in between.
+        var first = client.PostMessageAsync("C111", Hello, null, CancellationToken.None);
+        var second = client.PostMessageAsync("C111", new SlackMessage("second"), null, CancellationToken.None);
+        await time.AdvanceUntilAsync(() => first.IsCompleted && second.IsCompleted, TimeSpan.FromMilliseconds(100));
+        await Task.WhenAll(first, second).WaitAsync(Wait);
+
+        var tries = slack.CallsTo("chat.postMessage").Where(c => c.Str("text") == "hi").ToList();
+        Assert.Equal(2, tries.Count);
+        Assert.True(tries[1].At >= start + TimeSpan.FromSeconds(2), $"retry at {tries[1].At - start}");
     }
 
     [Fact]
