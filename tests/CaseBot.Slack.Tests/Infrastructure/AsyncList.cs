@@ -19,6 +19,12 @@ internal sealed class AsyncList<T>
         old.TrySetResult();
     }
 
+    /// <summary>Drops every item (a soak's records, once checked).</summary>
+    public void Clear()
+    {
+        lock (_gate) _items.Clear();
+    }
+
     public IReadOnlyList<T> Snapshot()
     {
         lock (_gate) return _items.ToList();

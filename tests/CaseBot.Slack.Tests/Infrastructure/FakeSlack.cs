@@ -166,6 +166,17 @@ internal sealed class FakeSlack : IAsyncDisposable
         return seq;
     }
 
+    /// <summary>Drops what was recorded so far (log, calls, posts, stored messages, acks): a soak keeps the fake's
+    /// memory flat, so what it samples is the bot's.</summary>
+    public void ForgetRecorded()
+    {
+        Log.Clear();
+        Calls.Clear();
+        Posted.Clear();
+        lock (_messages) _messages.Clear();
+        foreach (var link in Links.Snapshot()) link.Acks.Clear();
+    }
+
     public IReadOnlyList<ApiCall> CallsTo(string method) => Calls.Snapshot().Where(c => c.Method == method).ToList();
 
     public IReadOnlyList<ApiCall> ChatCalls() => Calls.Snapshot().Where(c => c.Method.StartsWith("chat.", StringComparison.Ordinal)).ToList();
