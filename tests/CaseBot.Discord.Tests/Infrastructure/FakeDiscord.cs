@@ -295,6 +295,8 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
     private readonly List<JsonNode> _received = [];
     private readonly List<DateTimeOffset> _receivedAt = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _abortGate = new();
+    private bool _ended;
     private long _sequence;
     private volatile JsonNode? _identify;
 
@@ -361,6 +363,9 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
         }
         finally
         {
+            // Under the gate: once the handler returns, ASP.NET Core recycles the HttpContext, and an Abort racing
+            // with that threw NullReferenceException inside DefaultHttpContext.Abort (seen in a loaded CI run).
+            lock (_abortGate) _ended = true;
             _frames.Writer.TryComplete();
             _closed.TrySetResult();
         }
@@ -435,14 +440,10 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
     /// <summary>Drops the TCP connection with no close frame.</summary>
     public void Abort()
     {
-        if (IsClosed) return;
-        try
+        lock (_abortGate)
         {
+            if (_ended) return; // the request already ended: its context may belong to another request by now
             context.Abort();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The request already ended.
         }
     }
 }
