@@ -15,8 +15,10 @@ namespace CaseBot.Discord.Tests.Infrastructure;
 
 /// <param name="Delay">Real time the fake waits before answering: past the client's HttpClient timeout the client gives up,
 /// although the platform did the work (a message sent slowly is still sent).</param>
+/// <param name="Hold">When set, the fake has done the work (the request is recorded and served) but holds its reply
+/// until this completes (at most <see cref="Wait.Default"/>): the client reads Discord's answer late.</param>
 internal sealed record FakeResponse(int Status, string? Body = null, IReadOnlyList<KeyValuePair<string, string>>? Headers = null,
-    TimeSpan? Delay = null);
+    TimeSpan? Delay = null, Task? Hold = null);
 
 /// <param name="Caller">The label of the per-process REST base URL the request came through (see
 /// <see cref="FakeDiscord.ApiBaseUrlFor"/>), null for the plain one.</param>
@@ -213,6 +215,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
         lock (_lock) _served.Add((request, response.Status));
         OnServed?.Invoke(request, response.Status);
         if (response.Delay is { } delay) await Task.Delay(delay, CancellationToken.None);
+        if (response.Hold is { } hold) await hold.WaitAsync(Wait.Default).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         context.Response.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers ?? []) context.Response.Headers[name] = value;
