@@ -57,10 +57,15 @@ public class RunFileTests(EngineFixture fixture) : IClassFixture<EngineFixture>
         var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { script, gold, run, "--corpus", TestPaths.Corpus, "--json" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd();
-        var error = p.StandardError.ReadToEnd();
-        Assert.True(p.WaitForExit(60_000), "score.py timed out");
-        Assert.True(p.ExitCode == 0, error);
-        return JsonDocument.Parse(output).RootElement.Clone();
+        // Both pipes read at once and the wait bounded: a stuck or chatty script fails the test instead of hanging it.
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail("score.py timed out");
+        }
+        Assert.True(p.ExitCode == 0, error.Result);
+        return JsonDocument.Parse(output.Result).RootElement.Clone();
     }
 }

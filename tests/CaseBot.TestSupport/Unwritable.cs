@@ -59,8 +59,9 @@ public sealed class Unwritable : IDisposable
             var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var a in args) start.ArgumentList.Add(a);
             using var p = Process.Start(start)!;
-            p.WaitForExit();
-            return p.ExitCode;
+            if (p.WaitForExit(30_000)) return p.ExitCode;
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} did not finish in 30 s");
         }
         catch (System.ComponentModel.Win32Exception)
         {

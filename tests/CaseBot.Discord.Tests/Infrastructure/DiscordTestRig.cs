@@ -20,7 +20,7 @@ namespace CaseBot.Discord.Tests.Infrastructure;
 internal sealed class DiscordTestRig : IAsyncDisposable
 {
     public const string Token = "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs";
-    public const string ApplicationId = "775799577604522054";
+    public const string ApplicationId = Events.ApplicationId;
 
     private DiscordTestRig(FakeDiscord fake, FakeTimeProvider clock, LogSink logs, FakeCaseBot bot, IHost host)
     {

@@ -6,6 +6,7 @@ namespace CaseBot.Discord.Tests.Infrastructure;
 /// READY has no published sample, so it is built from the documented fields.</summary>
 internal static class Events
 {
+    public const string ApplicationId = "775799577604522054";
     public const string BotUserId = "999888777666555444";
     public const string UserId = "53908099506183680"; // the author in message_object_example.json
     public const string GuildId = "290926798626357999";
@@ -30,7 +31,7 @@ internal static class Events
         ["guilds"] = new JsonArray(),
         ["session_id"] = sessionId,
         ["resume_gateway_url"] = resumeUrl,
-        ["application"] = new JsonObject { ["id"] = DiscordTestRig.ApplicationId, ["flags"] = 0 },
+        ["application"] = new JsonObject { ["id"] = ApplicationId, ["flags"] = 0 },
     });
 
     public static JsonObject Resumed(long sequence) => Dispatch("RESUMED", sequence, new JsonObject());
@@ -87,7 +88,7 @@ internal static class Events
         var interaction = Fixture.Object("interactions/interaction_slash_command_string_option.json");
         interaction["id"] = id;
         interaction["token"] = token;
-        interaction["application_id"] = DiscordTestRig.ApplicationId;
+        interaction["application_id"] = ApplicationId;
         var data = interaction["data"]!.AsObject();
         data["name"] = name;
         if (optionName is null) data.Remove("options");

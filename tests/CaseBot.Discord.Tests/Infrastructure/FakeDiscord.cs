@@ -15,8 +15,10 @@ namespace CaseBot.Discord.Tests.Infrastructure;
 
 /// <param name="Delay">Real time the fake waits before answering: past the client's HttpClient timeout the client gives up,
 /// although the platform did the work (a message sent slowly is still sent).</param>
+/// <param name="Hold">When set, the fake has done the work (the request is recorded and served) but holds its reply
+/// until this completes (at most <see cref="Wait.Default"/>): the client reads Discord's answer late.</param>
 internal sealed record FakeResponse(int Status, string? Body = null, IReadOnlyList<KeyValuePair<string, string>>? Headers = null,
-    TimeSpan? Delay = null);
+    TimeSpan? Delay = null, Task? Hold = null);
 
 /// <param name="Caller">The label of the per-process REST base URL the request came through (see
 /// <see cref="FakeDiscord.ApiBaseUrlFor"/>), null for the plain one.</param>
@@ -213,6 +215,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
         lock (_lock) _served.Add((request, response.Status));
         OnServed?.Invoke(request, response.Status);
         if (response.Delay is { } delay) await Task.Delay(delay, CancellationToken.None);
+        if (response.Hold is { } hold) await hold.WaitAsync(Wait.Default).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         context.Response.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers ?? []) context.Response.Headers[name] = value;
@@ -295,6 +298,8 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
     private readonly List<JsonNode> _received = [];
     private readonly List<DateTimeOffset> _receivedAt = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _abortGate = new();
+    private bool _ended;
     private long _sequence;
     private volatile JsonNode? _identify;
 
@@ -361,6 +366,9 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
         }
         finally
         {
+            // Under the gate: once the handler returns, ASP.NET Core recycles the HttpContext, and an Abort racing
+            // with that threw NullReferenceException inside DefaultHttpContext.Abort (seen in a loaded CI run).
+            lock (_abortGate) _ended = true;
             _frames.Writer.TryComplete();
             _closed.TrySetResult();
         }
@@ -435,14 +443,10 @@ internal sealed class FakeGatewayConnection(HttpContext context, WebSocket socke
     /// <summary>Drops the TCP connection with no close frame.</summary>
     public void Abort()
     {
-        if (IsClosed) return;
-        try
+        lock (_abortGate)
         {
+            if (_ended) return; // the request already ended: its context may belong to another request by now
             context.Abort();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The request already ended.
         }
     }
 }

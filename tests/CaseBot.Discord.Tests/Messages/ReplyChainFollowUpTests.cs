@@ -44,6 +44,64 @@ public sealed class ReplyChainFollowUpTests
     }
 
     [Fact]
+    public async Task Reply_to_an_answer_before_the_bot_read_discords_reply_with_its_id_continues_the_conversation()
+    {
+        await using var rig = await DiscordTestRig.StartAsync();
+        rig.Bot.Answerer = q => q.Contains("contract", StringComparison.OrdinalIgnoreCase)
+            ? FakeCaseBot.Cited(q, new Citation("004", FakeCaseBot.BlockedTitle, FakeCaseBot.BlockedQuote))
+            : FakeCaseBot.Declined(q, "000");
+        var messages = $"/channels/{Events.ChannelId}/messages";
+        // Discord creates answer 7001 at once, but the bot reads Discord's reply (which carries the id) only on release.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Fake.RespondOnce(r => r.Path == messages, Created("7001") with { Hold = release.Task });
+        var (gateway, _) = await rig.ConnectAsync();
+
+        await gateway.SendAsync(Events.Mention(2, "1001", "Tell me about the proposed Palantir contract"));
+        await rig.Fake.WaitForRequestAsync(r => r.Method == "POST" && r.Path == messages);
+        // The member has seen answer 7001 and replies to it within milliseconds.
+        await gateway.SendAsync(Events.Dispatch("MESSAGE_CREATE", 3, ReplyToBot("1002", "who blocked it?", "7001")));
+        // Either the bot waits for its answer's id (the fix), or it has already asked the reply as a new conversation.
+        await Wait.UntilAsync(() => rig.Bot.Asks == 2
+            || rig.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Debug, "Message 1002 replies to 7001, not known as an answer yet"));
+        release.SetResult();
+        await Wait.UntilAsync(() => rig.Replies.Count == 2);
+        await rig.StopAsync();
+
+        var asked = rig.Bot.Questions;
+        Assert.Equal(2, asked.Count);
+        Assert.StartsWith("who blocked it?", asked[1]);
+        Assert.Contains("Palantir contract", asked[1]);
+        Assert.True(rig.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Debug, "Answer 7001 continues conversation"));
+        Assert.Equal(["1001", "1002"], rig.Replies.Select(r => (string)r.Json!["message_reference"]!["message_id"]!));
+        Assert.All(rig.Replies, r => Assert.Contains("[004]", (string)r.Json!["content"]!));
+    }
+
+    [Fact]
+    public async Task Reply_to_an_unknown_message_waits_no_longer_than_the_bound_for_a_send_that_never_returns()
+    {
+        await using var rig = await DiscordTestRig.StartAsync();
+        var messages = $"/channels/{Events.ChannelId}/messages";
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Fake.RespondOnce(r => r.Path == messages, Created("7001") with { Hold = release.Task });
+        var (gateway, _) = await rig.ConnectAsync();
+
+        await gateway.SendAsync(Events.Mention(2, "1001", "why block it?"));
+        await rig.Fake.WaitForRequestAsync(r => r.Method == "POST" && r.Path == messages);
+        // A reply to a message the bot never sent (7009), while answer 7001's reply from Discord is still held.
+        await gateway.SendAsync(Events.Dispatch("MESSAGE_CREATE", 3, ReplyToBot("1002", "who blocked it?", "7009")));
+        await Wait.UntilAsync(() => rig.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Debug, "Message 1002 replies to 7009, not known as an answer yet"));
+        Assert.Equal(1, rig.Bot.Asks);
+        // The bound is on the bot's clock: once it has passed, the reply is answered as the start of its own chain.
+        await rig.Clock.AdvanceUntilAsync(() => rig.Bot.Asks == 2, TimeSpan.FromMilliseconds(250));
+        Assert.True(rig.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Debug, "Message 1002: 7009 is still not a known answer"));
+        release.SetResult(); // the channel's sends go one at a time: the reply's answer follows 7001's
+        await Wait.UntilAsync(() => rig.Replies.Count == 2);
+        await rig.StopAsync();
+
+        Assert.Equal(["why block it?", "who blocked it?"], rig.Bot.Questions);
+    }
+
+    [Fact]
     public async Task Reply_to_another_members_message_without_a_mention_gets_no_reply()
     {
         await using var rig = await DiscordTestRig.StartAsync();
