@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CaseBot.Core;
 using CaseBot.Core.Hosting;
 using CaseBot.Web.Tests.Support;
@@ -93,12 +92,12 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
         await host.App.StopAsync().WaitAsync(TimeSpan.FromSeconds(30)); // in-flight work finishes: the counts are final
 
         var discordAnswers = D.DiscordAnswers.Count(discord.Served, t => interactionOfToken.GetValueOrDefault(t));
-        var slackAnswers = slack.Posted.Snapshot().GroupBy(SlackQuestionOf).Where(g => g.Key is not null).ToDictionary(g => g.Key!, g => g.Count());
+        var slackAnswers = slack.Posted.Snapshot().GroupBy(S.SlackLoadQuestions.QuestionOf).Where(g => g.Key is not null).ToDictionary(g => g.Key!, g => g.Count());
         output.WriteLine($"seed {Seed}, one serve host, real engine, reindex from the console when the adapters had answered {Total} of {2 * Total}:");
         output.WriteLine($"  Discord: {Total} questions ({discordAsked.Count(a => a.StartsWith('1'))} mentions in {Channels} channels, " +
                          $"{discordAsked.Count(a => a.StartsWith('2'))} /ask), {InFlight} in flight: {discordFigures.Summary()}; bucket violations {discord.BucketViolations}");
-        output.WriteLine($"  Slack: {Total} questions ({slackAsked.Count(a => !a.StartsWith("slash", StringComparison.Ordinal))} app_mentions in {Channels} channels, " +
-                         $"{slackAsked.Count(a => a.StartsWith("slash", StringComparison.Ordinal))} /casebot), {InFlight} in flight: {slackFigures.Summary()}; " +
+        output.WriteLine($"  Slack: {Total} questions ({slackAsked.Count(a => !S.SlackLoadQuestions.IsSlashKey(a))} app_mentions in {Channels} channels, " +
+                         $"{slackAsked.Count(S.SlackLoadQuestions.IsSlashKey)} /casebot), {InFlight} in flight: {slackFigures.Summary()}; " +
                          $"channel-limit violations {slack.ChannelLimitViolations}");
         output.WriteLine($"  console: {ConsoleTotal} questions over /api/ask, {ConsoleInFlight} at a time, spread over the adapters' run: {consoleFigures.Summary()}");
         output.WriteLine($"  reindex: {(int)reindexed.StatusCode} {reindexed.Body}");
@@ -140,23 +139,8 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
         for (var n = 1; n <= Total; n++)
         {
             Assert.True(await slots.WaitAsync(RunBound), $"Discord: no answer freed a slot in {RunBound.TotalSeconds} s at question {n}");
-            var question = $"{ReliabilityRun.LoadQuestions[rng.Next(ReliabilityRun.LoadQuestions.Length)]} #{n}";
-            var channel = (290926798999357250L + rng.Next(Channels)).ToString();
-            string id;
-            JsonObject frame;
-            if (rng.Next(3) == 0)
-            {
-                id = (2_000_000 + n).ToString();
-                interactionOfToken[$"tok{n}"] = id;
-                var command = D.Events.Command("ask", "question", question, id, $"tok{n}");
-                command["channel_id"] = channel;
-                frame = D.Events.Interaction(++sequence, command);
-            }
-            else
-            {
-                id = (1_000_000 + n).ToString();
-                frame = D.Events.Dispatch("MESSAGE_CREATE", ++sequence, D.Events.MentionMessage(id, question, D.Events.GuildId, channel));
-            }
+            var (id, frame, token) = D.DiscordLoadQuestions.Next(rng, n, ++sequence, Channels);
+            if (token is not null) interactionOfToken[token] = id;
             asked.Add(id);
             pending[id] = figures.Now;
             await gateway.SendAsync(frame);
@@ -182,7 +166,7 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         slack.OnPosted = call =>
         {
-            if (SlackQuestionOf(call) is { } key && pending.TryRemove(key, out var sentAt))
+            if (S.SlackLoadQuestions.QuestionOf(call) is { } key && pending.TryRemove(key, out var sentAt))
             {
                 figures.Completed(sentAt);
                 slots.Release();
@@ -190,29 +174,12 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
                 if (figures.Count == Total) all.TrySetResult();
             }
         };
-        var responseBase = slack.ApiBaseUrl.Replace("/api/", "/response/", StringComparison.Ordinal);
+        var responseBase = S.SlackLoadQuestions.ResponseBase(slack);
         var asked = new List<string>();
         for (var n = 1; n <= Total; n++)
         {
             Assert.True(await slots.WaitAsync(RunBound), $"Slack: no answer freed a slot in {RunBound.TotalSeconds} s at question {n}");
-            var question = $"{ReliabilityRun.LoadQuestions[rng.Next(ReliabilityRun.LoadQuestions.Length)]} #{n}";
-            var channel = $"C{rng.Next(Channels):000}";
-            var user = $"U{1000 + rng.Next(500)}"; // never U111, CaseBot itself
-            string key;
-            JsonObject envelope;
-            if (rng.Next(3) == 0)
-            {
-                key = $"slash{n}";
-                envelope = S.Fixture.Slash($"env-{n}", question, user, channel, responseBase + key);
-            }
-            else
-            {
-                key = $"{1_700_000_000 + n}.000100";
-                envelope = S.Fixture.Mention($"env-{n}", $"Ev{n}", question, key);
-                var ev = envelope["payload"]!["event"]!.AsObject();
-                ev["channel"] = channel;
-                ev["user"] = user;
-            }
+            var (key, envelope) = S.SlackLoadQuestions.Next(rng, n, Channels, responseBase);
             asked.Add(key);
             pending[key] = figures.Now;
             await link.SendAsync(envelope);
@@ -261,10 +228,6 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
         await Task.WhenAll(asks).WaitAsync(RunBound);
         return statuses;
     }
-
-    /// <summary>The question a processed Slack post answers: a mention's thread, or a slash command's response_url id.</summary>
-    private static string? SlackQuestionOf(S.ApiCall call) =>
-        call.Method.StartsWith("response_url:", StringComparison.Ordinal) ? call.Method["response_url:".Length..] : call.Str("thread_ts");
 }
 
 /// <summary>The serve load run goes alone: its latencies and the heap it samples (process-wide) are then its own.</summary>

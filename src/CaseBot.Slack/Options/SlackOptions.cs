@@ -57,7 +57,7 @@ public sealed class SlackOptions
 
     /// <summary>
     /// How many times one answer post (<c>chat.postMessage</c>, <c>chat.postEphemeral</c>) is retried after HTTP
-    /// 500/502/503/504 or a request timeout. Bounded: after this the post is given up with one warning.
+    /// 500/502/503/504, a request timeout or a failed connection. Bounded: after this the post is given up with one warning.
     /// </summary>
     public int MaxTransientRetries { get; set; } = 2;
 

@@ -16,12 +16,14 @@ namespace CaseBot.Slack.WebApi;
 /// <summary>
 /// The few Web API methods CaseBot needs, over HttpClient. Handles what the docs ask of a client: waits out 429
 /// <c>Retry-After</c> a bounded number of times, logs <c>ok:false</c> with its error code, stops using a token Slack
-/// has refused, and paces messages per channel. An answer post that meets HTTP 500/502/503/504 or a request timeout is
-/// retried a bounded number of times after a short jittered backoff. The Web API has no idempotency key, so every
+/// has refused, and paces messages per channel. An answer post that meets HTTP 500/502/503/504, a request timeout or a
+/// failed connection (<see cref="HttpRequestException"/>: refused, reset) is retried a bounded number of times after a
+/// short jittered backoff. The Web API has no idempotency key, so every
 /// <c>chat.postMessage</c> carries message metadata (<see cref="AnswerEventType"/> with a post id of its own and the
-/// question's event id): before retrying a post whose failure leaves open whether Slack posted it (a 5xx, a timeout),
-/// the client looks for that post id in the conversation (<c>conversations.history</c>, or <c>conversations.replies</c>
-/// in a thread) and does not post again when it is there. Tokens go only into the Authorization header.
+/// question's event id): before retrying a post whose failure leaves open whether Slack posted it (a 5xx, a timeout, a
+/// reset connection), and once after the last such failure, the client looks for that post id in the conversation
+/// (<c>conversations.history</c>, or <c>conversations.replies</c> in a thread) and reports the post made, without
+/// posting again, when it is there. Tokens go only into the Authorization header.
 /// </summary>
 public sealed class SlackWebApiClient
 {
@@ -179,16 +181,17 @@ public sealed class SlackWebApiClient
         or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
     /// <param name="retryTransient">
-    /// Retry HTTP 500/502/503/504 and timeouts up to <see cref="SlackOptions.MaxTransientRetries"/> times: for answer posts,
+    /// Retry HTTP 500/502/503/504, timeouts and failed connections up to <see cref="SlackOptions.MaxTransientRetries"/> times: for answer posts,
     /// which nothing else would retry. <c>auth.test</c> and <c>apps.connections.open</c> have their callers' backoff.
     /// </param>
     /// <param name="findPosted">
-    /// For a post that may have gone through although its reply said otherwise (a 5xx, a timeout): asked before each
-    /// retry, with the time of the first try, whether Slack has the post; its result (the post found) ends the call
-    /// without posting again. Null when it cannot tell: then the post is retried.
+    /// For a post that may have gone through although its reply said otherwise (a 5xx, a timeout, a connection reset):
+    /// asked before each retry, and once after the last try fails so, with the time of the first try, whether Slack has
+    /// the post; its result (the post found) ends the call as posted, without posting again. Null when it cannot tell:
+    /// then the post is retried (or, after the last try, reported as failed).
     /// </param>
     /// <param name="form">Send <paramref name="body"/>'s fields form-encoded (the read methods take no JSON body).</param>
-    /// <param name="quiet">The caller reports an <c>ok:false</c> or a timeout itself: logged at debug here.</param>
+    /// <param name="quiet">The caller reports an <c>ok:false</c>, a timeout or a failed connection itself: logged at debug here.</param>
     /// <param name="readPace">Pace the call per method at <see cref="Tier3Interval"/> (Tier 3 read methods).</param>
     internal async Task<SlackApiResult> CallAsync(string method, TokenKind kind, JsonObject? body, string? paceChannel, CancellationToken ct,
         bool retryTransient = false, Func<DateTimeOffset, CancellationToken, Task<SlackApiResult?>>? findPosted = null,
@@ -228,20 +231,33 @@ public sealed class SlackWebApiClient
             }
             catch (HttpRequestException ex)
             {
-                _log.LogWarning("Slack {Method} could not be sent: {Reason}", method, ex.Message);
+                // Refused, reset, or cut off mid-reply: a reset after the request went out may have been processed,
+                // so for an answer post it is as ambiguous as a 5xx.
+                if (retryTransient)
+                {
+                    var reason = $"connection failed: {ex.Message}";
+                    var (retry, posted) = await AfterAmbiguousFailureAsync(findPosted, method, reason, ++transient, attempt, firstTry.Value, ct);
+                    if (posted is not null) return posted;
+                    if (retry) continue;
+                    _log.LogWarning("Slack {Method} could not be sent after {Attempts} attempt(s) ({Reason}); giving up", method, attempt + 1, ex.Message);
+                }
+                else if (quiet)
+                    _log.LogDebug("Slack {Method} could not be sent: {Reason}", method, ex.Message);
+                else
+                    _log.LogWarning("Slack {Method} could not be sent: {Reason}", method, ex.Message);
                 return SlackApiResult.Failed("request_failed");
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 // HttpClient's timeout, not a stop: a transient failure (auth.test retries it with backoff, answer posts
                 // here), never a cancellation that would escape the hosted service and stop the host.
-                if (retryTransient && await WaitBeforeTransientRetryAsync(method, "no answer in time", ++transient, attempt, ct))
-                {
-                    if (await PostedAfterAllAsync(findPosted, method, "no answer in time", firstTry.Value, ct) is { } posted) return posted;
-                    continue;
-                }
                 if (retryTransient)
+                {
+                    var (retry, posted) = await AfterAmbiguousFailureAsync(findPosted, method, "no answer in time", ++transient, attempt, firstTry.Value, ct);
+                    if (posted is not null) return posted;
+                    if (retry) continue;
                     _log.LogWarning("Slack {Method} got no answer in time after {Attempts} attempt(s); giving up", method, attempt + 1);
+                }
                 else if (quiet)
                     _log.LogDebug("Slack {Method} got no answer in time", method);
                 else
@@ -272,11 +288,9 @@ public sealed class SlackWebApiClient
                 if (retryTransient && IsTransient(response.StatusCode))
                 {
                     var status = (int)response.StatusCode;
-                    if (await WaitBeforeTransientRetryAsync(method, $"HTTP {status}", ++transient, attempt, ct))
-                    {
-                        if (await PostedAfterAllAsync(findPosted, method, $"HTTP {status}", firstTry.Value, ct) is { } posted) return posted;
-                        continue;
-                    }
+                    var (retry, posted) = await AfterAmbiguousFailureAsync(findPosted, method, $"HTTP {status}", ++transient, attempt, firstTry.Value, ct);
+                    if (posted is not null) return posted;
+                    if (retry) continue;
                     _log.LogWarning("Slack {Method} answered HTTP {Status} after {Attempts} attempt(s); giving up", method, status, attempt + 1);
                     return SlackApiResult.Failed($"http_{status}");
                 }
@@ -314,8 +328,22 @@ public sealed class SlackWebApiClient
         await Task.Delay(wait, _time, ct);
     }
 
-    /// <summary>Before retrying a post whose failure was ambiguous: the post found in the conversation (log line and
-    /// result), or null to retry.</summary>
+    /// <summary>
+    /// After the <paramref name="failures"/>th ambiguous failure (a 5xx, a timeout, a failed connection) of a call that
+    /// retries them: waits the backoff when a retry is left, then — before the retry, and once after the last try too —
+    /// asks whether Slack had posted it after all. <c>Posted</c>: the post found, which ends the call; else
+    /// <c>Retry</c>: try again, or (false) give up.
+    /// </summary>
+    private async Task<(bool Retry, SlackApiResult? Posted)> AfterAmbiguousFailureAsync(
+        Func<DateTimeOffset, CancellationToken, Task<SlackApiResult?>>? findPosted, string method, string reason, int failures,
+        int attempt, DateTimeOffset firstTry, CancellationToken ct)
+    {
+        var retry = await WaitBeforeTransientRetryAsync(method, reason, failures, attempt, ct);
+        return (retry, await PostedAfterAllAsync(findPosted, method, reason, firstTry, ct));
+    }
+
+    /// <summary>After a post's ambiguous failure: the post found in the conversation (log line and result), or null
+    /// (not found, or nothing to look with).</summary>
     private async Task<SlackApiResult?> PostedAfterAllAsync(Func<DateTimeOffset, CancellationToken, Task<SlackApiResult?>>? findPosted,
         string method, string reason, DateTimeOffset firstTry, CancellationToken ct)
     {
@@ -364,7 +392,7 @@ public sealed class SlackWebApiClient
                     using var doc = JsonDocument.Parse(found.ToJsonString());
                     return new SlackApiResult(true, null, doc.RootElement.Clone());
                 }
-        _log.LogDebug("Slack {Method}: the post that failed is not in {Channel}; posting it again", method, channel);
+        _log.LogDebug("Slack {Method}: the post that failed is not in {Channel}", method, channel);
         return null;
     }
 

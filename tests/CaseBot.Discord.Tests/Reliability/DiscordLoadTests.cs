@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using CaseBot.Core;
 using CaseBot.Discord.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,23 +59,8 @@ public sealed class DiscordLoadTests(ITestOutputHelper output) : IDisposable
         for (var n = 1; n <= Total; n++)
         {
             await slots.WaitAsync(RunBound);
-            var question = $"{ReliabilityRun.LoadQuestions[rng.Next(ReliabilityRun.LoadQuestions.Length)]} #{n}";
-            var channel = (290926798999357250L + rng.Next(Channels)).ToString();
-            string id;
-            JsonObject frame;
-            if (rng.Next(3) == 0)
-            {
-                id = (2_000_000 + n).ToString();
-                interactionOfToken[$"tok{n}"] = id;
-                var command = Events.Command("ask", "question", question, id, $"tok{n}");
-                command["channel_id"] = channel;
-                frame = Events.Interaction(++sequence, command);
-            }
-            else
-            {
-                id = (1_000_000 + n).ToString();
-                frame = Events.Dispatch("MESSAGE_CREATE", ++sequence, Events.MentionMessage(id, question, Events.GuildId, channel));
-            }
+            var (id, frame, token) = DiscordLoadQuestions.Next(rng, n, ++sequence, Channels);
+            if (token is not null) interactionOfToken[token] = id;
             asked.Add(id);
             pending[id] = figures.Now;
             await gateway.SendAsync(frame);

@@ -27,10 +27,19 @@ internal sealed record ApiCall(int Seq, string Method, string? Authorization, Js
 
 /// <summary>A canned Web API answer. <see cref="Delay"/> (real time) makes it late; a late answer whose client gave up
 /// first is never processed, as a request cut off before Slack acted on it — unless <see cref="Processed"/>: then Slack
-/// acted on the request first (a chat post is posted) and only its reply fails or comes too late.</summary>
-internal sealed record FakeResponse(int Status, string Body, string? RetryAfter = null, TimeSpan? Delay = null, bool Processed = false)
+/// acted on the request first (a chat post is posted) and only its reply fails or comes too late. <see cref="Drop"/>:
+/// the connection is cut instead of a reply (the client's HttpClient throws <see cref="HttpRequestException"/>).</summary>
+internal sealed record FakeResponse(int Status, string Body, string? RetryAfter = null, TimeSpan? Delay = null, bool Processed = false,
+    bool Drop = false)
 {
     public static FakeResponse Ok(string body) => new(200, body);
+
+    /// <summary>The connection is reset before Slack acts on the request (as a refused or dropped connection): nothing
+    /// is processed.</summary>
+    public static FakeResponse Dropped() => new(0, "", Drop: true);
+
+    /// <summary>Slack posted the message, then the connection is reset before its reply is whole.</summary>
+    public static FakeResponse ProcessedThenDropped() => new(0, "", Processed: true, Drop: true);
 
     /// <summary>The method's normal answer (a chat post is processed), after <paramref name="delay"/> of real time.</summary>
     public static FakeResponse Slow(TimeSpan delay) => new(0, "", Delay: delay);
@@ -213,6 +222,11 @@ internal sealed class FakeSlack : IAsyncDisposable
                 await RespondAsync(ctx, new FakeResponse(429, Fixture.Text("web_api/ratelimited_429_body.json"), RetryAfter: "1"));
                 return;
             }
+            if (scripted.Drop)
+            {
+                await DropAsync(ctx);
+                return; // the message stays posted
+            }
             if (scripted.Delay is { } late)
             {
                 try
@@ -225,6 +239,11 @@ internal sealed class FakeSlack : IAsyncDisposable
                 }
             }
             await RespondAsync(ctx, scripted.Status == 0 ? Default(method) : scripted);
+            return;
+        }
+        if (scripted is { Drop: true })
+        {
+            await DropAsync(ctx); // nothing was processed
             return;
         }
         if (scripted?.Delay is { } delay)
@@ -244,6 +263,21 @@ internal sealed class FakeSlack : IAsyncDisposable
         if (scripted is null && method is "conversations.history" or "conversations.replies")
             scripted = FakeResponse.Ok(ReadConversation(method, body));
         await RespondAsync(ctx, scripted ?? Default(method));
+    }
+
+    /// <summary>
+    /// Cuts the connection part-way through a reply: the status line and headers promise a body that never comes, then
+    /// the connection is aborted. (Aborting before any byte of the reply would do too, but SocketsHttpHandler silently
+    /// resends a request that fails so on a reused connection, and a test could not tell how many tries it made.)
+    /// </summary>
+    private static async Task DropAsync(HttpContext ctx)
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json;charset=utf-8";
+        ctx.Response.ContentLength = 1_000;
+        await ctx.Response.WriteAsync("{\"ok\":");
+        await ctx.Response.Body.FlushAsync();
+        ctx.Abort();
     }
 
     private static async Task RespondAsync(HttpContext ctx, FakeResponse response)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using CaseBot.Core.Hosting;
 using CaseBot.Slack.Tests.Infrastructure;
@@ -44,8 +43,6 @@ public sealed class EventsApiFaultInjectionTests(ITestOutputHelper output)
     /// <summary>How one delivery attempt of an event ends on Slack's side.</summary>
     private enum Delivery { Ok, ReplyLost, ConnectionFailed }
 
-    private enum ApiFault { RateLimited, Error500, Error502, Slow, PostedThen500, PostedThenSlow }
-
     [Fact]
     public async Task Every_delivered_event_is_answered_exactly_once_through_slack_retries_and_web_api_faults()
     {
@@ -71,7 +68,7 @@ public sealed class EventsApiFaultInjectionTests(ITestOutputHelper output)
         await using var route = await SlackHttpRoute.StartAsync(host.Http);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var run = new SlackSide(slack, route, http, clock, new Random(Seed));
-        slack.FaultFor = run.FaultFor;
+        slack.FaultFor = run.Posts.FaultFor;
 
         try
         {
@@ -83,7 +80,7 @@ public sealed class EventsApiFaultInjectionTests(ITestOutputHelper output)
             throw new TimeoutException($"{ex.Message}\n{run.Unsettled(host)}", ex);
         }
 
-        var answers = run.AnswerCounts();
+        var answers = run.Posts.AnswerCounts();
         var delivered = run.Events.Values.Where(e => e.ReachedApp).ToList();
         var checks = slack.Calls.Snapshot().Count(c => c.Method.StartsWith("conversations.", StringComparison.Ordinal));
         output.WriteLine($"seed {Seed}, {EventCount} events, {(clock.GetUtcNow() - Start).TotalMinutes:F1} virtual minutes: {run.Describe()}");
@@ -96,7 +93,7 @@ public sealed class EventsApiFaultInjectionTests(ITestOutputHelper output)
                          $"(timeouts {host.Logs.Lines.Count(l => l.Contains("chat.postMessage failed (no answer in time); retrying", StringComparison.Ordinal))}), " +
                          $"conversation checks {checks}, posts found after an ambiguous failure {host.Logs.Lines.Count(l => l.Contains("not posting it again", StringComparison.Ordinal))}, " +
                          $"channel-limit violations {slack.ChannelLimitViolations}, Tier 3 violations {slack.ReadLimitViolations}, " +
-                         $"most chat.postMessage tries for one answer {run.TriesPerQuestion().Values.DefaultIfEmpty().Max()}");
+                         $"most chat.postMessage tries for one answer {run.Posts.TriesPerQuestion().Values.DefaultIfEmpty().Max()}");
 
         Assert.All(run.Requests, status => Assert.Equal(200, status)); // every request that reached the app got its 2xx at once
         Assert.All(delivered, e => Assert.True(answers.GetValueOrDefault(e.Ts) == 1, $"event {e.EventId} got {answers.GetValueOrDefault(e.Ts)} answers"));
@@ -104,10 +101,10 @@ public sealed class EventsApiFaultInjectionTests(ITestOutputHelper output)
         Assert.Equal(delivered.Count, slack.Posted.Snapshot().Count);
         Assert.All(run.Events.Values, e => Assert.InRange(e.Attempts, 1, 1 + SlackRetryDelays.Length)); // Slack's retries are bounded
         Assert.Equal(run.RetriesThatReachedApp, host.Logs.Lines.Count(l => l.Contains("Slack redelivery", StringComparison.Ordinal)));
-        Assert.All(run.TriesPerQuestion(), t => Assert.InRange(t.Value, 1, MaxTries));
+        Assert.All(run.Posts.TriesPerQuestion(), t => Assert.InRange(t.Value, 1, MaxTries));
         Assert.Equal(0, slack.ChannelLimitViolations);
         Assert.Equal(0, slack.ReadLimitViolations);
-        Assert.True(run.Served("PostedThen500") + run.Served("PostedThenSlow") > 0, run.Describe());
+        Assert.True(run.Posts.Served(PostFault.PostedThen500) + run.Posts.Served(PostFault.PostedThenSlow) > 0, run.Describe());
         Assert.True(run.Counts.GetValueOrDefault("delivery ReplyLost") > 0 && run.Counts.GetValueOrDefault("delivery ConnectionFailed") > 0, run.Describe());
         var sweep = SlackSecrets.Sweep(host, slack, metrics, []).Add("HTTP replies", run.Replies);
         output.WriteLine(sweep.Describe());
@@ -132,6 +129,8 @@ public sealed class EventsApiFaultInjectionTests(ITestOutputHelper output)
     private sealed class SlackSide(FakeSlack slack, SlackHttpRoute route, HttpClient http, FakeTimeProvider clock, Random rng)
     {
         private int _next;
+        /// <summary>chat.postMessage's planned faults, the ambiguous ones included.</summary>
+        public PlannedPostFaults Posts { get; } = new(slack, rng, HttpTimeout, ambiguous: true);
         public Dictionary<string, SlackEvent> Events { get; } = [];
         public Dictionary<string, int> Counts { get; } = [];
         public List<int> Requests { get; } = [];
@@ -167,7 +166,7 @@ public sealed class EventsApiFaultInjectionTests(ITestOutputHelper output)
 
         private bool Settled(SlackTestHost host)
         {
-            var answers = AnswerCounts();
+            var answers = Posts.AnswerCounts();
             return Events.Values.Where(e => e.ReachedApp).All(e => answers.ContainsKey(e.Ts)) && slack.ScriptedPending == 0
                    && host.Queue.Completed >= RequestsToApp;
         }
@@ -226,62 +225,15 @@ public sealed class EventsApiFaultInjectionTests(ITestOutputHelper output)
             // failed connection.
             var failures = rng.Next(100) switch { < 60 => 0, < 82 => 1, < 92 => 2, < 97 => 3, _ => 4 };
             var plan = new Queue<Delivery>(Enumerable.Range(0, failures).Select(_ => rng.Next(2) == 0 ? Delivery.ReplyLost : Delivery.ConnectionFailed));
-            PlanApiFaults(ts);
+            Posts.Plan(ts);
             var e = new SlackEvent(ts, $"EvH{n}", payload.ToJsonString(), plan);
             Events[ts] = e;
             return e;
         }
 
-        /// <summary>For one event in three, 1–2 faults for its chat.postMessage tries, met in turn: at most one of them
-        /// not a 429, so an unplanned timeout on a loaded machine still leaves the client a retry.</summary>
-        private void PlanApiFaults(string ts)
-        {
-            if (rng.Next(3) != 0) return;
-            var faults = new Queue<ApiFault>();
-            for (var i = rng.Next(1, 3); i > 0; i--)
-            {
-                var kind = (ApiFault)rng.Next(Enum.GetValues<ApiFault>().Length);
-                faults.Enqueue(faults.Any(f => f != ApiFault.RateLimited) ? ApiFault.RateLimited : kind);
-            }
-            lock (_apiFaults) _apiFaults[ts] = faults;
-        }
-
-        private readonly Dictionary<string, Queue<ApiFault>> _apiFaults = [];
-        private readonly ConcurrentDictionary<string, int> _served = new();
-
-        /// <summary>The fake's <see cref="FakeSlack.FaultFor"/>: the next planned fault of the event a post answers.</summary>
-        public FakeResponse? FaultFor(ApiCall call)
-        {
-            ApiFault kind;
-            lock (_apiFaults)
-            {
-                if (call.Method != "chat.postMessage" || call.Str("thread_ts") is not { } ts || !_apiFaults.TryGetValue(ts, out var planned)
-                    || !planned.TryDequeue(out kind)) return null;
-            }
-            _served.AddOrUpdate(kind.ToString(), 1, (_, n) => n + 1);
-            return kind switch
-            {
-                ApiFault.RateLimited => new FakeResponse(429, Fixture.Text("web_api/ratelimited_429_body.json"), RetryAfter: (1 + call.Seq % 5).ToString()),
-                ApiFault.Error500 => new FakeResponse(500, Fixture.Text("web_api/fatal_error_body.json")),
-                ApiFault.Error502 => new FakeResponse(502, "<html>502 Bad Gateway</html>"),
-                ApiFault.Slow => FakeResponse.Slow(HttpTimeout * 2),
-                ApiFault.PostedThen500 => FakeResponse.ProcessedThen(500),
-                _ => FakeResponse.ProcessedThenSlow(HttpTimeout * 2),
-            };
-        }
-
-        public int Served(string kind) => _served.GetValueOrDefault(kind);
-
-        /// <summary>Messages Slack processed, per event (the thread they answer).</summary>
-        public Dictionary<string, int> AnswerCounts() =>
-            slack.Posted.Snapshot().GroupBy(c => c.Str("thread_ts") ?? "?").ToDictionary(g => g.Key, g => g.Count());
-
-        public Dictionary<string, int> TriesPerQuestion() =>
-            slack.CallsTo("chat.postMessage").GroupBy(c => c.Str("thread_ts") ?? "?").ToDictionary(g => g.Key, g => g.Count());
-
         public string Unsettled(SlackTestHost host)
         {
-            var answers = AnswerCounts();
+            var answers = Posts.AnswerCounts();
             return string.Join("; ", Events.Values.Where(e => (e.ReachedApp && !answers.ContainsKey(e.Ts)) || e.RetryAt is not null).Take(10)
                        .Select(e => $"{e.EventId} attempts {e.Attempts} reached {e.ReachedApp} retry at {e.RetryAt:O} answers {answers.GetValueOrDefault(e.Ts)}"))
                    + $" | scripted pending {slack.ScriptedPending}, queue completed {host.Queue.Completed}/{RequestsToApp}, logs: "
@@ -290,7 +242,7 @@ public sealed class EventsApiFaultInjectionTests(ITestOutputHelper output)
 
         private void Count(string what) => Counts[what] = Counts.GetValueOrDefault(what) + 1;
 
-        public string Describe() => string.Join(", ", Counts.Concat(_served.Select(s => KeyValuePair.Create("chat.postMessage " + s.Key, s.Value)))
+        public string Describe() => string.Join(", ", Counts.Concat(Posts.ServedCounts())
             .OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"));
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using CaseBot.Core;
 using CaseBot.Core.Hosting;
 using CaseBot.Slack.Tests.Infrastructure;
@@ -52,37 +51,20 @@ public sealed class SlackLoadTests(ITestOutputHelper output) : IDisposable
         var allAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         slack.OnPosted = call =>
         {
-            if (QuestionOf(call) is { } key && pending.TryRemove(key, out var sentAt))
+            if (SlackLoadQuestions.QuestionOf(call) is { } key && pending.TryRemove(key, out var sentAt))
             {
                 figures.Completed(sentAt);
                 slots.Release();
                 if (figures.Count == Total) allAnswered.TrySetResult();
             }
         };
-        var responseBase = slack.ApiBaseUrl.Replace("/api/", "/response/", StringComparison.Ordinal);
+        var responseBase = SlackLoadQuestions.ResponseBase(slack);
 
         var asked = new List<string>();
         for (var n = 1; n <= Total; n++)
         {
             Assert.True(await slots.WaitAsync(RunBound), $"no answer freed a slot in {RunBound.TotalSeconds} s at question {n}");
-            var question = $"{ReliabilityRun.LoadQuestions[rng.Next(ReliabilityRun.LoadQuestions.Length)]} #{n}";
-            var channel = $"C{rng.Next(Channels):000}";
-            var user = $"U{1000 + rng.Next(500)}"; // never U111, CaseBot itself
-            string key;
-            JsonObject envelope;
-            if (rng.Next(3) == 0)
-            {
-                key = $"slash{n}";
-                envelope = Fixture.Slash($"env-{n}", question, user, channel, responseBase + key);
-            }
-            else
-            {
-                key = $"{1_700_000_000 + n}.000100";
-                envelope = Fixture.Mention($"env-{n}", $"Ev{n}", question, key);
-                var ev = envelope["payload"]!["event"]!.AsObject();
-                ev["channel"] = channel;
-                ev["user"] = user;
-            }
+            var (key, envelope) = SlackLoadQuestions.Next(rng, n, Channels, responseBase);
             asked.Add(key);
             pending[key] = figures.Now;
             await link.SendAsync(envelope);
@@ -104,10 +86,10 @@ public sealed class SlackLoadTests(ITestOutputHelper output) : IDisposable
         }
         var reindexed = await slack.Calls.WaitForAsync(c => c.Method == "chat.postEphemeral" && c.BodyJson.Contains("Reindexed", StringComparison.Ordinal), RunBound);
         await host.Host.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token); // in-flight work finishes: the counts are final
-        var answers = slack.Posted.Snapshot().GroupBy(QuestionOf).Where(g => g.Key is not null).ToDictionary(g => g.Key!, g => g.Count());
+        var answers = slack.Posted.Snapshot().GroupBy(SlackLoadQuestions.QuestionOf).Where(g => g.Key is not null).ToDictionary(g => g.Key!, g => g.Count());
 
-        output.WriteLine($"seed {Seed}: {Total} questions ({asked.Count(a => !a.StartsWith("slash", StringComparison.Ordinal))} mentions in {Channels} channels, " +
-                         $"{asked.Count(a => a.StartsWith("slash", StringComparison.Ordinal))} /casebot via response_url), {InFlight} in flight, " +
+        output.WriteLine($"seed {Seed}: {Total} questions ({asked.Count(a => !SlackLoadQuestions.IsSlashKey(a))} mentions in {Channels} channels, " +
+                         $"{asked.Count(SlackLoadQuestions.IsSlashKey)} /casebot via response_url), {InFlight} in flight, " +
                          $"real engine, reindex half-way: {figures.Summary()}");
         output.WriteLine($"chat.postMessage calls {slack.CallsTo("chat.postMessage").Count}, rate-limit waits {metrics.RateLimitWaits.Count}, " +
                          $"channel-limit violations {slack.ChannelLimitViolations}; reindex: {reindexed.Str("text")}");
@@ -122,10 +104,6 @@ public sealed class SlackLoadTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(sweep.Describe());
         Assert.Empty(sweep.Leaks());
     }
-
-    /// <summary>The question a processed post answers: a mention's thread, or a slash command's response_url id.</summary>
-    private static string? QuestionOf(ApiCall call) =>
-        call.Method.StartsWith("response_url:", StringComparison.Ordinal) ? call.Method["response_url:".Length..] : call.Str("thread_ts");
 
     public void Dispose()
     {

@@ -42,8 +42,6 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
 
     private enum Fault { DropBeforeHello, DropBeforeAck, DropAfterAck, Drop, RefreshRequested, Warning, TooManyWebsockets }
 
-    private enum ApiFault { RateLimited, Error500, Error502, Slow }
-
     [Fact]
     public async Task Every_acknowledged_question_is_answered_exactly_once_through_socket_and_web_api_faults_and_a_stop()
     {
@@ -68,7 +66,7 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
             SlackTestHost.WebApiTimeout(s, HttpTimeout);
         });
         var chaos = new Chaos(slack, host, clock, bot, new Random(Seed));
-        slack.FaultFor = chaos.FaultFor;
+        slack.FaultFor = chaos.Posts.FaultFor;
 
         try
         {
@@ -82,7 +80,7 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
             throw new TimeoutException($"{ex.Message}\n{chaos.Unanswered()}", ex);
         }
 
-        var answers = chaos.AnswerCounts();
+        var answers = chaos.Posts.AnswerCounts();
         var acked = chaos.Acknowledged();
         output.WriteLine($"seed {Seed}, {FaultCount} faults, {(clock.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMinutes:F1} virtual minutes: {chaos.Describe()}");
         output.WriteLine($"questions {chaos.Questions.Count}, acknowledged {acked.Count}, answered once {answers.Count(a => a.Value == 1)}, " +
@@ -98,7 +96,7 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
         Assert.Equal(acked.Count, slack.Posted.Snapshot().Count);
         Assert.Equal(0, slack.ChannelLimitViolations);
         Assert.InRange(chaos.LongestReconnect, TimeSpan.Zero, ReconnectBound);
-        Assert.All(chaos.TriesPerQuestion(), t => Assert.InRange(t.Value, 1, MaxTries));
+        Assert.All(chaos.Posts.TriesPerQuestion(), t => Assert.InRange(t.Value, 1, MaxTries));
         Assert.True(chaos.Counts.Values.Sum() >= FaultCount);
         Assert.True(chaos.ApiFaultsServed > 0, chaos.Describe());
         Assert.DoesNotContain(slack.CallsTo("apps.connections.open"), c => c.Seq > chaos.LinkDisabledAt); // no reconnect after link_disabled
@@ -112,6 +110,8 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
     private sealed class Chaos(FakeSlack slack, SlackTestHost host, FakeTimeProvider clock, FakeCaseBot bot, Random rng)
     {
         private int _next;
+        /// <summary>chat.postMessage's planned faults; never processed (a 5xx or a late reply posts nothing).</summary>
+        public PlannedPostFaults Posts { get; } = new(slack, rng, HttpTimeout, ambiguous: false);
         private int _envelopes;
         private DateTimeOffset? _disconnectedAt;
 
@@ -222,7 +222,7 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
         private bool Settled()
         {
             var acked = AckedSet();
-            var answers = AnswerCounts();
+            var answers = Posts.AnswerCounts();
             return Questions.Keys.All(q => acked.Contains(q) && answers.ContainsKey(q)) && slack.ScriptedPending == 0;
         }
 
@@ -280,45 +280,8 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
             var ev = env["payload"]!["event"]!.AsObject();
             ev["channel"] = $"C{rng.Next(Channels):000}";
             ev["user"] = $"U{n % 50:000}";
-            PlanApiFaults(ts);
+            Posts.Plan(ts);
             return (ts, env);
-        }
-
-        /// <summary>For one question in three, 1–2 faults for its chat.postMessage calls, met in turn by its tries: at most
-        /// one of them a 5xx or a slow reply, so that one unplanned timeout on a loaded machine still leaves the client a
-        /// retry (3 transient failures lose the answer by design: bounded retries).</summary>
-        private void PlanApiFaults(string ts)
-        {
-            if (rng.Next(3) != 0) return;
-            var faults = new Queue<ApiFault>();
-            for (var i = rng.Next(1, 3); i > 0; i--)
-            {
-                var kind = (ApiFault)rng.Next(Enum.GetValues<ApiFault>().Length);
-                faults.Enqueue(faults.Any(f => f != ApiFault.RateLimited) ? ApiFault.RateLimited : kind);
-            }
-            lock (_apiFaults) _apiFaults[ts] = faults;
-        }
-
-        private readonly Dictionary<string, Queue<ApiFault>> _apiFaults = [];
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _served = new();
-
-        /// <summary>The fake's <see cref="FakeSlack.FaultFor"/>: the next planned fault of the question a post answers.</summary>
-        public FakeResponse? FaultFor(ApiCall call)
-        {
-            ApiFault kind;
-            lock (_apiFaults)
-            {
-                if (call.Method != "chat.postMessage" || call.Str("thread_ts") is not { } ts || !_apiFaults.TryGetValue(ts, out var planned)
-                    || !planned.TryDequeue(out kind)) return null;
-            }
-            _served.AddOrUpdate("chat.postMessage " + kind, 1, (_, n) => n + 1); // counted as served, not as planned
-            return kind switch
-            {
-                ApiFault.RateLimited => new FakeResponse(429, Fixture.Text("web_api/ratelimited_429_body.json"), RetryAfter: (1 + call.Seq % 5).ToString()),
-                ApiFault.Error500 => new FakeResponse(500, Fixture.Text("web_api/fatal_error_body.json")),
-                ApiFault.Error502 => new FakeResponse(502, "<html>502 Bad Gateway</html>"),
-                _ => FakeResponse.Slow(HttpTimeout * 2),
-            };
         }
 
         private bool IsAcked(string ts) => AckedSet().Contains(ts);
@@ -333,17 +296,9 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
 
         private bool Answered((string Ts, JsonObject Envelope) q) => Answered(q.Ts);
 
-        private bool Answered(string ts) => AnswerCounts().GetValueOrDefault(ts) > 0;
-
-        /// <summary>Messages Slack processed, per question (the thread they answer).</summary>
-        public Dictionary<string, int> AnswerCounts() =>
-            slack.Posted.Snapshot().GroupBy(c => c.Str("thread_ts") ?? "?").ToDictionary(g => g.Key, g => g.Count());
+        private bool Answered(string ts) => Posts.AnswerCounts().GetValueOrDefault(ts) > 0;
 
         public IReadOnlyList<string> Acknowledged() => Questions.Keys.Where(AckedSet().Contains).ToList();
-
-        /// <summary>chat.postMessage tries per question, every status.</summary>
-        public Dictionary<string, int> TriesPerQuestion() =>
-            slack.CallsTo("chat.postMessage").GroupBy(c => c.Str("thread_ts") ?? "?").ToDictionary(g => g.Key, g => g.Count());
 
         public string Unanswered() =>
             string.Join("; ", Questions.Keys.Where(q => !IsAcked(q) || !Answered(q)).Take(10).Select(q => $"{q} acked {IsAcked(q)} answered {Answered(q)}"))
@@ -354,8 +309,8 @@ public sealed class SocketModeFaultInjectionTests(ITestOutputHelper output)
 
         private void Count(string what) => Counts[what] = Counts.GetValueOrDefault(what) + 1;
 
-        public int ApiFaultsServed => _served.Values.Sum();
+        public int ApiFaultsServed => Posts.ServedTotal;
 
-        public string Describe() => string.Join(", ", Counts.Concat(_served).OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"));
+        public string Describe() => string.Join(", ", Counts.Concat(Posts.ServedCounts()).OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CaseBot.Slack.Options;
 using CaseBot.Slack.Tests.Infrastructure;
 using CaseBot.Slack.WebApi;
 using Microsoft.Extensions.Time.Testing;
@@ -10,7 +11,10 @@ namespace CaseBot.Slack.Tests.WebApi;
 /// idempotency key. Every post carries metadata with a post id of its own; before a retry the client looks for that id
 /// in the conversation (conversations.history, or conversations.replies in a thread) and does not post again when
 /// Slack had posted it. When the check cannot be made (no scope, not in the channel, an error), the post is retried as
-/// before and why is logged once. The fake here can process a post and still answer 500 or time out.
+/// before and why is logged once. A failed connection (<see cref="HttpRequestException"/>: refused, or reset after the
+/// request went out) is one more such failure, and after the last allowed try fails so the check is made once more, so
+/// a post Slack made is reported posted. The fake here can process a post and still answer 500, time out, or cut the
+/// connection.
 /// </summary>
 public sealed class AmbiguousFailureTests
 {
@@ -167,6 +171,141 @@ public sealed class AmbiguousFailureTests
             $"{pair.First.At:O} then {pair.Second.At:O}"));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("1700000000.000100")]
+    public async Task A_post_Slack_processed_before_the_connection_was_reset_is_not_posted_again(string? threadTs)
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var time = new FakeTimeProvider(Start);
+        slack.Clock = time;
+        slack.Script("chat.postMessage", FakeResponse.ProcessedThenDropped());
+        var logs = new TestLogs();
+        var client = TransientErrorRetryTests.Client(slack, time, logs);
+
+        var result = await PostAsync(client, time, threadTs: threadTs);
+
+        Assert.True(result.Ok, result.Error);
+        Assert.Single(slack.Posted.Snapshot());
+        Assert.Single(slack.CallsTo("chat.postMessage"));
+        var check = Assert.Single(slack.Calls.Snapshot(), c => c.Method.StartsWith("conversations.", StringComparison.Ordinal));
+        Assert.Equal(threadTs is null ? "conversations.history" : "conversations.replies", check.Method);
+        Assert.Equal(slack.Messages[0].Ts, result.GetString("ts"));
+        Assert.True(logs.Contains("failed (connection failed: "), string.Join("\n", logs.Lines));
+        Assert.True(logs.Contains("but Slack had posted the message; not posting it again"), string.Join("\n", logs.Lines));
+        Assert.DoesNotContain(logs.Lines, IsWarningOrError);
+    }
+
+    [Fact]
+    public async Task A_connection_cut_before_Slack_processed_the_post_is_looked_for_then_retried_after_a_backoff_and_posted_once()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var time = new FakeTimeProvider(Start);
+        slack.Clock = time;
+        slack.Script("chat.postMessage", FakeResponse.Dropped());
+        var logs = new TestLogs();
+        var client = TransientErrorRetryTests.Client(slack, time, logs);
+
+        var result = await PostAsync(client, time);
+
+        Assert.True(result.Ok, result.Error);
+        Assert.Single(slack.Posted.Snapshot());
+        Assert.Equal(["chat.postMessage", "conversations.history", "chat.postMessage"], slack.Calls.Snapshot().Select(c => c.Method));
+        var tries = slack.CallsTo("chat.postMessage");
+        Assert.Equal(tries[0].BodyJson, tries[1].BodyJson); // the same post, the same post id
+        Assert.True(tries[1].At > tries[0].At, "the retry waited a backoff");
+        Assert.True(logs.Contains("chat.postMessage failed (connection failed: "), string.Join("\n", logs.Lines));
+        Assert.DoesNotContain(logs.Lines, IsWarningOrError);
+    }
+
+    [Fact]
+    public async Task Connection_failures_forever_give_up_after_the_bound_with_one_warning_each()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var time = new FakeTimeProvider(Start);
+        slack.Clock = time;
+        slack.Script("chat.postMessage", Enumerable.Range(0, 20).Select(_ => FakeResponse.Dropped()).ToArray());
+        slack.Script("chat.postEphemeral", Enumerable.Range(0, 20).Select(_ => FakeResponse.Dropped()).ToArray());
+        var logs = new TestLogs();
+        var client = TransientErrorRetryTests.Client(slack, time, logs);
+
+        var result = await PostAsync(client, time);
+        var eph = client.PostEphemeralAsync("C111", "U1", Hello, null, CancellationToken.None);
+        await time.AdvanceUntilAsync(() => eph.IsCompleted, TimeSpan.FromMilliseconds(100));
+        var ephResult = await eph.WaitAsync(Wait); // no exception escapes
+
+        var bound = new SlackOptions().MaxTransientRetries;
+        Assert.Equal("request_failed", result.Error);
+        Assert.Equal("request_failed", ephResult.Error);
+        Assert.Empty(slack.Posted.Snapshot());
+        Assert.Equal(bound + 1, slack.CallsTo("chat.postMessage").Count);
+        Assert.Equal(bound + 1, slack.CallsTo("chat.postEphemeral").Count);
+        // Looked for before each retry and once after the last try; an ephemeral post is not in any history.
+        Assert.Equal(bound + 1, slack.CallsTo("conversations.history").Count);
+        var warnings = logs.Lines.Where(IsWarningOrError).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, l => l.Contains($"chat.postMessage could not be sent after {bound + 1} attempt(s)", StringComparison.Ordinal));
+        Assert.Contains(warnings, l => l.Contains($"chat.postEphemeral could not be sent after {bound + 1} attempt(s)", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(SlackTestHost.BotToken, StringComparison.Ordinal));
+        Assert.False(client.BotTokenRefused);
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_connection_failure_takes_the_channels_next_send_slot()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var time = new FakeTimeProvider(Start);
+        slack.Clock = time;
+        slack.Script("chat.postMessage", FakeResponse.Dropped());
+        var client = TransientErrorRetryTests.Client(slack, time, new TestLogs(), channelInterval: TimeSpan.FromSeconds(1));
+
+        // The first post has the channel's slot now, the second the one a second later; the first's retry comes after
+        // them, not squeezed in between.
+        var first = client.PostMessageAsync("C111", Hello, null, CancellationToken.None);
+        var second = client.PostMessageAsync("C111", new SlackMessage("second"), null, CancellationToken.None);
+        await time.AdvanceUntilAsync(() => first.IsCompleted && second.IsCompleted, TimeSpan.FromMilliseconds(100));
+        var results = await Task.WhenAll(first, second).WaitAsync(Wait);
+
+        Assert.All(results, r => Assert.True(r.Ok, r.Error));
+        var tries = slack.CallsTo("chat.postMessage").Where(c => c.Str("text") == "hi").ToList();
+        Assert.Equal(2, tries.Count);
+        Assert.True(tries[1].At >= Start + TimeSpan.FromSeconds(2), $"retry at {tries[1].At - Start}");
+        Assert.Equal(2, slack.Posted.Snapshot().Count);
+    }
+
+    [Theory]
+    [InlineData("http_500")]
+    [InlineData("reset")]
+    [InlineData("timeout")]
+    public async Task A_post_Slack_processed_on_its_last_allowed_try_is_looked_for_and_reported_posted(string failure)
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var time = new FakeTimeProvider(Start);
+        slack.Clock = time;
+        var last = failure switch
+        {
+            "http_500" => FakeResponse.ProcessedThen(500),
+            "reset" => FakeResponse.ProcessedThenDropped(),
+            _ => FakeResponse.ProcessedThenSlow(TimeSpan.FromSeconds(5)),
+        };
+        slack.Script("chat.postMessage", new FakeResponse(500, "oops"), new FakeResponse(502, "oops"), last);
+        // A real HttpClient timeout, short so the test is quick, long enough that a check does not time out by itself.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var logs = new TestLogs();
+        var client = TransientErrorRetryTests.Client(slack, time, logs, http);
+
+        var result = await PostAsync(client, time);
+
+        var bound = new SlackOptions().MaxTransientRetries;
+        Assert.True(result.Ok, result.Error);
+        Assert.Equal(slack.Messages[0].Ts, result.GetString("ts"));
+        Assert.Single(slack.Posted.Snapshot());
+        Assert.Equal(bound + 1, slack.CallsTo("chat.postMessage").Count);
+        Assert.Equal(bound + 1, slack.CallsTo("conversations.history").Count); // before each retry, and after the last try
+        Assert.True(logs.Contains("but Slack had posted the message; not posting it again"), string.Join("\n", logs.Lines));
+        Assert.DoesNotContain(logs.Lines, IsWarningOrError);
+    }
+
     [Fact]
     public async Task Every_answer_post_carries_metadata_with_its_own_post_id_and_the_question_event_id()
     {
@@ -203,6 +342,24 @@ public sealed class AmbiguousFailureTests
         Assert.Contains(FakeCaseBot.Quote004, answer.BlocksJson, StringComparison.Ordinal);
         Assert.Single(slack.CallsTo("chat.postMessage"));
         Assert.Equal("1610241741.000200", Assert.Single(slack.CallsTo("conversations.replies")).Str("ts"));
+        Assert.True(host.Logs.Contains("posted=True"), string.Join("\n", host.Logs.Lines));
+    }
+
+    [Fact]
+    public async Task A_mention_whose_answer_Slack_posted_before_the_connection_was_reset_is_answered_once()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        slack.Script("chat.postMessage", FakeResponse.ProcessedThenDropped());
+        await using var host = await SlackTestHost.StartAsync(slack, new FakeCaseBot());
+        var link = await slack.NextLinkAsync();
+
+        await link.SendAsync(Fixture.Mention("env-1", "Ev1", "why was the contract blocked?", ts: "1610241741.000200"));
+        await host.Queue.WaitForCompletedAsync(1).WaitAsync(Wait);
+
+        var answer = Assert.Single(slack.Posted.Snapshot());
+        Assert.Contains(FakeCaseBot.Quote004, answer.BlocksJson, StringComparison.Ordinal);
+        Assert.Single(slack.CallsTo("chat.postMessage"));
+        Assert.Single(slack.CallsTo("conversations.replies"));
         Assert.True(host.Logs.Contains("posted=True"), string.Join("\n", host.Logs.Lines));
     }
 }
