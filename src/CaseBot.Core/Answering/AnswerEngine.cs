@@ -52,10 +52,12 @@ public sealed class AnswerEngine
         FeatureVector Decision)
     {
         /// <summary>
-        /// The question wants a sum, a date, a count, a duration, a percentage or a party and the chosen sentence holds
-        /// none: whatever it says, it does not say that. Names are left to the decider: too many words are capitalised.
+        /// Declined whatever the decider says: the question wants a sum, a date, a count, a duration, a percentage or a
+        /// party and the chosen sentence holds none, or (when <see cref="EngineSettings.DeclineNumberMismatch"/>) a
+        /// number the question states is missing where the chosen sentence states another. Names are left to the
+        /// decider: too many words are capitalised.
         /// </summary>
-        public bool TypeMissing { get; init; }
+        public bool Gated { get; init; }
     }
 
     public Answer Ask(string? question)
@@ -68,7 +70,7 @@ public sealed class AnswerEngine
         if (analysis is null) return Decline(cleaned, [], null, clock);
         var a = analysis;
         var best = a.Retrieval.Candidates[a.Ranked[0].Candidate].Sentence;
-        var confidence = a.TypeMissing ? 0 : Model.Decider.Probability(a.Decision.Values);
+        var confidence = a.Gated ? 0 : Model.Decider.Probability(a.Decision.Values);
         var explanation = Explain(a);
         if (confidence < Threshold)
             return Decline(cleaned, a.Retrieval.Docs, Index.Documents[Index.Sentences[best].Doc].Id, clock) with { Confidence = confidence, Evidence = a.Decision, Explanation = explanation };
@@ -107,7 +109,9 @@ public sealed class AnswerEngine
         var typeMissing = Settings.RequireTypedAnswer && AnswerTypes.IsStrict(q.Type)
             && features[ranked[0].Candidate][Feature.TypedInWindow] == 0
             && (ranked.Count < 2 || features[ranked[1].Candidate][Feature.TypedFound] == 0);
-        return new Analysis(q, r, features, ranked, shortAnswer, decision) { TypeMissing = typeMissing };
+        // "What did the 2021 report say" where the text has a 2023 report: the premise is not the text's.
+        var contradicted = Settings.DeclineNumberMismatch && decision[Feature.NumberMismatch] == 1;
+        return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted };
     }
 
     /// <summary>The answer the analysis leads to when answering.</summary>

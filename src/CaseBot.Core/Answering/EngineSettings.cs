@@ -33,6 +33,9 @@ public sealed record EngineSettings
     /// <summary>Decline when the question wants a sum, date, count, duration, percentage or party and the chosen
     /// sentence holds none (measured on every question set: see README).</summary>
     public bool RequireTypedAnswer { get; init; } = true;
+    /// <summary>Decline when a number the question states (a year, a sum) is missing beside the chosen sentence while
+    /// another number is there.</summary>
+    public bool DeclineNumberMismatch { get; init; }
     /// <summary>An engine model file (JSON, written by <c>casebot train</c>) instead of the shipped one.</summary>
     public string? ModelPath { get; init; }
 

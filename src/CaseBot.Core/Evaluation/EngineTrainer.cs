@@ -67,7 +67,7 @@ public static class EngineTrainer
         /// <summary>Place of the first answering sentence in the out-of-fold ranking (-1: none among the candidates).</summary>
         public int GoldRank { get; set; } = -1;
         public double OutOfFold { get; set; }
-        public bool TypeMissing { get; set; }
+        public bool Gated { get; set; }
         public Answer? Composed { get; set; }
     }
 
@@ -108,7 +108,7 @@ public static class EngineTrainer
         for (var fold = 0; fold < o.Folds; fold++)
         {
             var decider = FitDecider(items.Where(i => i.Fold != fold), deciderOptions);
-            foreach (var item in items.Where(i => i.Fold == fold && i.Decision is not null)) item.OutOfFold = item.TypeMissing ? 0 : decider.Probability(item.Decision!.Values);
+            foreach (var item in items.Where(i => i.Fold == fold && i.Decision is not null)) item.OutOfFold = item.Gated ? 0 : decider.Probability(item.Decision!.Values);
         }
         // Each fold's threshold is chosen on the other folds, then applied to it: the figures never see their own fit.
         var heldOut = new Dictionary<Item, bool>();
@@ -193,7 +193,7 @@ public static class EngineTrainer
         if (item.Gathered is null) return;
         var analysis = item.Engine.Rank(item.Gathered, ranker);
         item.Decision = analysis.Decision;
-        item.TypeMissing = analysis.TypeMissing;
+        item.Gated = analysis.Gated;
         item.RankTop1 = item.Labels[analysis.Ranked[0].Candidate];
         item.GoldRank = analysis.Ranked.FindIndex(r => item.Labels[r.Candidate]);
         item.Composed = item.Engine.Compose(item.Cleaned, analysis) with { Short = analysis.Short };
