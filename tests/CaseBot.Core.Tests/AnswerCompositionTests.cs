@@ -35,6 +35,15 @@ public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<An
     }
 
     [Fact]
+    public void A_capitalised_run_holding_an_acronym_is_never_a_persons_short_answer()
+    {
+        // The best sentence opens "Several UK police forces": that run is capitalised, but no one is called "Several UK".
+        var answer = _all.Ask("who runs palantir in the uk");
+        Assert.StartsWith("Several UK police forces", answer.Citations[0].Quote);
+        Assert.Null(answer.Short);
+    }
+
+    [Fact]
     public void A_sum_is_picked_by_the_alias_the_question_uses_for_its_holder()
     {
         // "£330 million with NHS England and £240 million with the Ministry of Defence": "MoD" is an alias of the

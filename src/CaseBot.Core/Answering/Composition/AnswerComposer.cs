@@ -107,7 +107,8 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
         if (spans.Count == 0) return null;
         if (spans.Count > settings.MaxShortCandidates) return null;
         if (q.Type == AnswerType.Person)
-            spans = spans.Select(s => TrailingName(text, s)).OfType<TypedSpan>().Where(s => !EvidenceExtractor.Echoes(q, s.Text)).ToList();
+            spans = spans.Select(s => TrailingName(text, s)).OfType<TypedSpan>()
+                .Where(s => !EvidenceExtractor.Echoes(q, s.Text) && !HasAcronym(s.Text)).ToList();
         if (q.Type == AnswerType.Organisation) spans = spans.Where(s => s.Text.Contains(' ')).ToList(); // a lone acronym is too often not the one asked for
         if (spans.Count == 1) return spans[0].Text;
         if (spans.Count == 0) return null;
@@ -152,6 +153,11 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
         var start = span.Start + words[from].Index;
         return span with { Start = start, Length = span.Start + span.Length - start, Text = text.Substring(start, span.Start + span.Length - start) };
     }
+
+    /// <summary>"Several UK" at a sentence's start is a capitalised run, not a person: people's names hold no acronym
+    /// (a regnal number such as "Henry VIII" is not one).</summary>
+    private static bool HasAcronym(string name) =>
+        QuestionContext.WordPattern().Matches(name).Any(w => w.Length >= 2 && w.Value.All(char.IsUpper) && !w.Value.All("IVXL".Contains));
 
     /// <summary>Trims what footnote removal can leave behind (<c>million,.</c>) without leaving the document's words.</summary>
     internal static string Quote(string sentence)
