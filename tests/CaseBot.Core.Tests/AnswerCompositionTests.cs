@@ -37,10 +37,23 @@ public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<An
     [Fact]
     public void A_capitalised_run_holding_an_acronym_is_never_a_persons_short_answer()
     {
-        // The best sentence opens "Several UK police forces": that run is capitalised, but no one is called "Several UK".
-        var answer = _all.Ask("who runs palantir in the uk");
+        // The best sentence opens "Several UK police forces": that run is capitalised, but no one is called "Several UK"
+        // (the headline "who runs palantir in the uk" once got).
+        var answer = _all.Ask("who signed contracts with palantir or similar vendors");
         Assert.StartsWith("Several UK police forces", answer.Citations[0].Quote);
         Assert.Null(answer.Short);
+    }
+
+    [Fact]
+    public void A_common_word_the_corpus_never_uses_counts_as_unknown_but_not_as_rare()
+    {
+        // "want" is in no case document but is an everyday word; "Zorblatt" is neither: only a rare unknown is strong
+        // evidence that the corpus cannot answer.
+        var chat = _all.Ask("how much did the met want to spend").Evidence!;
+        Assert.True(chat[Answering.Features.Feature.UnknownShare] > 0);
+        Assert.Equal(0, chat[Answering.Features.Feature.UnknownRareShare]);
+        var name = _all.Ask("how much did Zorblatt spend").Evidence!;
+        Assert.True(name[Answering.Features.Feature.UnknownRareShare] > 0);
     }
 
     [Fact]

@@ -43,9 +43,14 @@ public sealed class EvidenceExtractor
         // Semantic-only candidates have no BM25; a question none of whose sentences matched lexically scores them 0.
         var maxBm25 = r.Candidates.Count > 0 ? Math.Max(r.Candidates.Max(c => c.Bm25), 1e-9) : 1;
         var maxIdf = Math.Log(1 + (_index.SentenceCount + 0.5) / 0.5);
-        double unknown = 0;
+        double unknown = 0, unknownRare = 0;
         var rare = Rarest(q);
-        for (var i = 0; i < q.Terms.Count; i++) if (_index.SentenceDocFreq(q.Terms[i]) == 0) unknown += q.Idf[i];
+        for (var i = 0; i < q.Terms.Count; i++)
+        {
+            if (_index.SentenceDocFreq(q.Terms[i]) != 0) continue;
+            unknown += q.Idf[i];
+            if (!q.Common[i]) unknownRare += q.Idf[i];
+        }
         var result = new List<FeatureVector>(r.Candidates.Count);
         var cosines = r.Candidates.Select(c => SentenceCos(q, c.Sentence)).ToArray();
         var bestCos = cosines.Length > 0 ? cosines.Max() : 0;
@@ -124,6 +129,7 @@ public sealed class EvidenceExtractor
             f[Feature.Contrast] = contrast ? 1 : 0;
             f[Feature.NumberMismatch] = numberMissing && window.Any(IsNumber) ? 1 : 0;
             f[Feature.UnknownShare] = unknown / q.TotalIdf;
+            f[Feature.UnknownRareShare] = unknownRare / q.TotalIdf;
             f[Feature.QueryTerms] = Math.Min(q.Terms.Count, 10) / 10.0;
             f[Feature.OrderAgreement] = OrderAgreement(q.Terms, terms);
             f[Feature.MetaMatch] = q.Hints.Count > 0 && q.Hints.Any(_docHints[sentence.Doc].Contains) ? 1 : 0;

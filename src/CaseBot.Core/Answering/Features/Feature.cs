@@ -44,6 +44,7 @@ public enum Feature
     SemanticGap,      // the best candidate's cosine minus this one's
     CorpusScale,      // log10 of the corpus's sentences over five: what a BM25 score or a missing word means depends on it
     WorstName,        // the least-found of the question's names in the window ("Ministry of Justice" beside "Ministry of Defence": 0.5)
+    UnknownRareShare, // UnknownShare over the rare words only: a chat word the corpus never uses ("want") is weaker evidence than a name or number
     // ---- per question, after ranking (the decider's extra inputs) ----
     RankScore,        // the ranker's probability for the chosen sentence
     RankMargin,       // that minus the runner-up's

@@ -22,6 +22,8 @@ public sealed partial class QuestionContext
     public required bool Negates { get; init; }
     /// <summary>'£', '$', '€' when the question asks for a sum in that currency, else '\0'.</summary>
     public required char Currency { get; init; }
+    /// <summary>Per term: a question word behind it is a common English word (a whole word of MiniLM's vocabulary).</summary>
+    public required bool[] Common { get; init; }
     /// <summary>Words that may point at an article's metadata (a month, a year, "explainer").</summary>
     public required List<string> Hints { get; init; }
     /// <summary>

@@ -64,6 +64,7 @@ public sealed class QuestionReader
             SurfaceWords = new HashSet<string>(words, StringComparer.OrdinalIgnoreCase),
             Negates = QuestionContext.NegationWords().IsMatch(text),
             Currency = QuestionContext.CurrencyOf(text),
+            Common = terms.Select(t => words.Any(w => Indexing.Embeddings.SentenceEmbedder.Instance.IsCommonWord(w) && _index.Analyzer.Terms(w) is [var only] && only == t)).ToArray(),
             Hints = hints,
             Corrections = corrections,
             PendingVector = vector,

@@ -38,6 +38,10 @@ internal sealed class MiniLmTokenizer
     }
 
     /// <summary>The word-piece ids of <paramref name="text"/>, [CLS] first and (unless cut at 512) [SEP] last.</summary>
+    /// <summary>Whether a lower-case word is one whole entry of the vocabulary: a common English word, where a rare word
+    /// or a name is split into pieces.</summary>
+    public bool IsWholeWord(string word) => _vocabulary.ContainsKey(word);
+
     public List<int> Encode(string text)
     {
         var ids = new List<int>(Math.Min(MaxTokens, text.Length / 3 + 8)) { _cls };

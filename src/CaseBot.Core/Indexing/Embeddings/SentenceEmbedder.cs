@@ -80,6 +80,9 @@ public sealed class SentenceEmbedder : IDisposable
         return result;
     }
 
+    /// <summary>Whether a lower-case word is a whole word of the model's vocabulary (a common English word).</summary>
+    public bool IsCommonWord(string word) => _tokenizer.IsWholeWord(word);
+
     public float[] Encode(string text) => Encode(text, CancellationToken.None);
 
     public float[] Encode(string text, CancellationToken cancellationToken)
