@@ -114,7 +114,7 @@ public sealed class InsightsEndpointTests
     {
         await using var host = await RunningHost.StartAsync(settings: [$"--Web:AdminToken={Token}"]); // the real engine over a corpus copy
         var recorder = host.Services.GetRequiredService<InsightRecorder>();
-        const string question = "Who heads Palantir in Blighty?";
+        const string question = "Who is the Blighty and Europe head of Palantir?";
         // Declined when it was asked (by an older index). The MiniLM engine finds it by its other words with or
         // without the alias, so the decline is recorded as it happened rather than asked again here.
         recorder.OnAnswered(new AnsweredQuestion(new AskContext("discord", "c", "u"), question, Declined(question), TimeSpan.FromMilliseconds(2), DateTimeOffset.UtcNow));
@@ -159,7 +159,7 @@ public sealed class AliasEndpointTests
         await using var host = await RunningHost.StartAsync(settings: [$"--Web:AdminToken={Token}"]);
         var bot = host.Services.GetRequiredService<ICaseBot>();
         var recorder = host.Services.GetRequiredService<InsightRecorder>();
-        const string question = "Who heads Palantir in Blighty?";
+        const string question = "Who is the Blighty and Europe head of Palantir?";
         // Declined when it was asked (by an older index): the replay is what is pinned.
         recorder.OnAnswered(new AnsweredQuestion(new AskContext("slack", "c", "u"), question, InsightsEndpointTests.Declined(question), TimeSpan.FromMilliseconds(2), DateTimeOffset.UtcNow));
         await recorder.FlushAsync();
