@@ -166,8 +166,10 @@ public sealed class CaseBotService : ICaseBot, IDisposable
         var clock = Stopwatch.StartNew();
         try
         {
-            var (manifest, problems) = await Task.Run(() => _store.Rebuild(_corpusPath, cancellationToken: cancellationToken), cancellationToken)
-                .ConfigureAwait(false);
+            // A thread of its own: a build is seconds of work, and on a thread-pool thread it queued behind a pool saturated
+            // by questions and did not start for minutes (the pool adds no threads while the CPU is busy): a CI hang.
+            var (manifest, problems) = await Task.Factory.StartNew(() => _store.Rebuild(_corpusPath, cancellationToken: cancellationToken),
+                cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             RefreshFromStore();
             foreach (var problem in problems) _logger.LogWarning("Corpus file skipped: {Problem}", problem);
             var note = problems.Count > 0 ? $" Skipped: {string.Join(" ", problems)}" : "";

@@ -14,7 +14,8 @@ public class CaseBotServiceTests
         using var stop = new CancellationTokenSource();
         var errors = 0;
         var asked = 0;
-        var askers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        // Askers on threads of their own, like the host's concurrent users, not two pool threads spinning for the whole test.
+        var askers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -28,7 +29,7 @@ public class CaseBotServiceTests
                 }
                 Interlocked.Increment(ref asked);
             }
-        })).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
         var result = await bot.ReindexAsync("test-moderator");
         stop.Cancel();

@@ -29,7 +29,6 @@ public sealed class SentenceEmbedder : IDisposable
     private readonly MiniLmTokenizer _tokenizer;
     private readonly string[] _outputNames;
     private readonly RunOptions _run = new();
-    private readonly Lock _runGate = new();
     private long _encoded;
 
     private SentenceEmbedder()
@@ -52,8 +51,8 @@ public sealed class SentenceEmbedder : IDisposable
     public long Encoded => Interlocked.Read(ref _encoded);
 
     /// <summary>
-    /// Vectors of many texts. Texts are batched by word-piece count so that a batch pads little; batches run one after
-    /// another, taking turns with questions' runs (<see cref="RunAlone"/>).
+    /// Vectors of many texts. Texts are batched by word-piece count so that a batch pads little, and two batches run
+    /// at a time on a machine with cores to spare (a build, not the answer path).
     /// </summary>
     public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
@@ -62,16 +61,22 @@ public sealed class SentenceEmbedder : IDisposable
         var tokens = new List<int>[texts.Count];
         for (var i = 0; i < texts.Count; i++) tokens[i] = _tokenizer.Encode(texts[i]);
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Count).ThenBy(i => i).ToArray();
-        for (var start = 0; start < order.Length; start += Batch)
+        var batches = Enumerable.Range(0, (order.Length + Batch - 1) / Batch)
+            .Select(b => order.AsMemory(b * Batch, Math.Min(Batch, order.Length - b * Batch))).ToArray();
+        var parallel = new ParallelOptions
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var members = order.AsSpan(start, Math.Min(Batch, order.Length - start));
+            MaxDegreeOfParallelism = batches.Length > 1 ? Math.Min(2, Environment.ProcessorCount) : 1,
+            CancellationToken = cancellationToken,
+        };
+        Parallel.ForEach(batches, parallel, batch =>
+        {
+            var members = batch.Span;
             var pieces = new List<int>[members.Length];
             for (var i = 0; i < members.Length; i++) pieces[i] = tokens[members[i]];
             var vectors = Run(pieces, cancellationToken);
             for (var i = 0; i < members.Length; i++) result[members[i]] = vectors[i];
             Interlocked.Add(ref _encoded, members.Length);
-        }
+        });
         return result;
     }
 
@@ -158,9 +163,7 @@ public sealed class SentenceEmbedder : IDisposable
         }
         try
         {
-            // One run at a time: concurrent runs on the shared session (a reindex's batches beside questions) once left a
-            // question's run computing for minutes at full CPU inside ONNX Runtime (a CI hang, caught by a stack dump).
-            using var outputs = RunAlone(run, [idsValue, maskValue, typesValue]);
+            using var outputs = _session.Run(run, InputNames, [idsValue, maskValue, typesValue], _outputNames);
             cancellationToken.ThrowIfCancellationRequested();
             var hidden = outputs[0].GetTensorDataAsSpan<float>(); // [count, length, Dimensions]
             var vectors = new float[count][];
@@ -172,11 +175,6 @@ public sealed class SentenceEmbedder : IDisposable
             registration.Dispose();
             cancellable?.Dispose();
         }
-    }
-
-    private IDisposableReadOnlyCollection<OrtValue> RunAlone(RunOptions run, OrtValue[] inputs)
-    {
-        lock (_runGate) return _session.Run(run, InputNames, inputs, _outputNames);
     }
 
     /// <summary>Mean of the token vectors, then the package's float normalisation, then ours in double.</summary>
