@@ -64,11 +64,21 @@ public sealed class QuestionReader
             SurfaceWords = new HashSet<string>(words, StringComparer.OrdinalIgnoreCase),
             Negates = QuestionContext.NegationWords().IsMatch(text),
             Currency = QuestionContext.CurrencyOf(text),
-            Common = terms.Select(t => words.Any(w => Indexing.Embeddings.SentenceEmbedder.Instance.IsCommonWord(w) && _index.Analyzer.Terms(w) is [var only] && only == t)).ToArray(),
+            Common = CommonTerms(words, terms),
             Hints = hints,
             Corrections = corrections,
             PendingVector = vector,
         };
+    }
+
+    /// <summary>Per term: whether a question word that analyses to it alone is a whole word of MiniLM's vocabulary. Each
+    /// word is analysed once (this runs for every question).</summary>
+    private bool[] CommonTerms(List<string> words, List<string> terms)
+    {
+        var common = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in words)
+            if (Indexing.Embeddings.SentenceEmbedder.Instance.IsCommonWord(word) && _index.Analyzer.Terms(word) is [var only]) common.Add(only);
+        return terms.Select(common.Contains).ToArray();
     }
 
     /// <summary>Replaces words the corpus never uses by the nearest frequent corpus word ("procurment").</summary>
