@@ -30,6 +30,11 @@ public class RunFileTests(EngineFixture fixture) : IClassFixture<EngineFixture>
         Assert.Equal(1.0, theirs.GetProperty("faithful").GetDouble());
         foreach (var name in new[] { "R@1", "answer-hit", "cite-hit", "correct", "accuracy", "short-F1", "faithful" })
             Assert.Equal(theirs.GetProperty(name).GetDouble(), ours[name]!.Value, 6);
+        Assert.Equal(theirs.GetProperty("short-shown").GetDouble(), ours["short-shown"]!.Value, 6);
+        // Of no shown short answer there is no precision: null in both.
+        var precision = theirs.GetProperty("short-precision");
+        if (precision.ValueKind == JsonValueKind.Null) Assert.Null(ours["short-precision"]);
+        else Assert.Equal(precision.GetDouble(), ours["short-precision"]!.Value, 6);
     }
 
     [Fact]
@@ -53,7 +58,7 @@ public class RunFileTests(EngineFixture fixture) : IClassFixture<EngineFixture>
 
     private static JsonElement RunScorePy(string gold, string run)
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "Fixtures", "score.py");
+        var script = Path.Combine(TestPaths.RepoRoot, "eval", "score.py");
         var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { script, gold, run, "--corpus", TestPaths.Corpus, "--json" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -17,7 +17,10 @@ internal static class CasebotCli
 
     public static (int Code, string Output, string Error) Run(params string[] args) => Run(args, []);
 
-    public static (int Code, string Output, string Error) Run(string[] args, params (string Name, string Value)[] environment)
+    public static (int Code, string Output, string Error) Run(string[] args, params (string Name, string Value)[] environment) =>
+        Run(TimeSpan.FromMinutes(2), args, environment);
+
+    public static (int Code, string Output, string Error) Run(TimeSpan limit, string[] args, params (string Name, string Value)[] environment)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Scratch() };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "casebot.dll"));
@@ -27,7 +30,7 @@ internal static class CasebotCli
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
+        if (!p.WaitForExit(limit))
         {
             p.Kill(entireProcessTree: true);
             throw new TimeoutException("casebot did not finish: " + string.Join(' ', args));
