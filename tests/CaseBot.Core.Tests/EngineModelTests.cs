@@ -90,6 +90,26 @@ public class EngineModelTests(EngineFixture fixture) : IClassFixture<EngineFixtu
     }
 
     [Fact]
+    public void An_averaged_model_scores_the_mean_log_odds_of_its_members()
+    {
+        var rng = new Random(3);
+        var x = new List<double[]>();
+        var y = new List<bool>();
+        for (var i = 0; i < 300; i++)
+        {
+            var v = new FeatureVector { [Feature.Coverage] = rng.NextDouble(), [Feature.Length] = rng.NextDouble() };
+            x.Add(v.Values);
+            y.Add(v[Feature.Coverage] + 0.3 * v[Feature.Length] > 0.7);
+        }
+        var options = new Gbdt.Options(Rounds: 10, Depth: 2, MinLeafWeight: 5);
+        var a = Gbdt.Fit(x.Take(200).ToList(), y.Take(200).ToList(), Enumerable.Repeat(1.0, 200).ToList(), [Feature.Coverage, Feature.Length], options);
+        var b = Gbdt.Fit(x.Skip(100).ToList(), y.Skip(100).ToList(), Enumerable.Repeat(1.0, 200).ToList(), [Feature.Coverage, Feature.Length], options);
+        var mean = Gbdt.Average([a, b]);
+        Assert.Equal(a.TreeCount + b.TreeCount, mean.TreeCount);
+        foreach (var v in x.Take(20)) Assert.Equal((a.LogOdds(v) + b.LogOdds(v)) / 2, mean.LogOdds(v), 9);
+    }
+
+    [Fact]
     public void Listwise_boosting_ranks_each_groups_positive_first()
     {
         // Each group of four holds one positive: the candidate with the highest Coverage *within its group*, while

@@ -12,6 +12,24 @@ public static class Gbdt
 {
     public sealed record Options(int Rounds = 80, int Depth = 4, double Rate = 0.15, double Lambda = 5, double MinLeafWeight = 20, int Bins = 32);
 
+    /// <summary>
+    /// One model whose log-odds are the mean of <paramref name="models"/>' (fitted on the same features and depth): their
+    /// trees one after another with leaves divided by their number, and the mean base.
+    /// </summary>
+    public static TreeModel Average(IReadOnlyList<TreeModel> models)
+    {
+        var first = models[0];
+        if (models.Any(m => m.Depth != first.Depth || !m.Features.SequenceEqual(first.Features)))
+            throw new ArgumentException("Only models of one depth over the same features can be averaged.", nameof(models));
+        var trees = new List<double>();
+        var size = first.TreeSize;
+        var leavesFrom = 2 * first.Inner;
+        foreach (var m in models)
+            for (var at = 0; at < m.Trees.Length; at++)
+                trees.Add(at % size >= leavesFrom ? m.Trees[at] / models.Count : m.Trees[at]);
+        return new TreeModel { Features = first.Features, Depth = first.Depth, Base = models.Average(m => m.Base), Trees = trees.ToArray() };
+    }
+
     /// <param name="groups">With groups (one id per example, each group's examples consecutive), the loss is listwise:
     /// a softmax over each group's scores against its positives, so the trees learn which candidate of a question is
     /// best rather than how good each is alone. Without, the pointwise logistic loss.</param>
