@@ -66,18 +66,25 @@ public class EngineModelTests(EngineFixture fixture) : IClassFixture<EngineFixtu
                     Assert.InRange((int)tm.Trees[t * tm.TreeSize + 2 * node], 0, tm.Features.Length - 1);
     }
 
-    [Fact]
-    public void Boosting_is_deterministic_and_separates_a_learnable_label()
+    /// <summary>Random Coverage and Length values, labelled by <paramref name="label"/>.</summary>
+    private static (List<double[]> X, List<bool> Y) Examples(int seed, int count, Func<FeatureVector, bool> label)
     {
-        var rng = new Random(7);
+        var rng = new Random(seed);
         var x = new List<double[]>();
         var y = new List<bool>();
-        for (var i = 0; i < 400; i++)
+        for (var i = 0; i < count; i++)
         {
             var v = new FeatureVector { [Feature.Coverage] = rng.NextDouble(), [Feature.Length] = rng.NextDouble() };
             x.Add(v.Values);
-            y.Add(v[Feature.Coverage] > 0.6);
+            y.Add(label(v));
         }
+        return (x, y);
+    }
+
+    [Fact]
+    public void Boosting_is_deterministic_and_separates_a_learnable_label()
+    {
+        var (x, y) = Examples(7, 400, v => v[Feature.Coverage] > 0.6);
         var w = Enumerable.Repeat(1.0, x.Count).ToList();
         var options = new Gbdt.Options(Rounds: 20, Depth: 2, MinLeafWeight: 5);
         var a = Gbdt.Fit(x, y, w, [Feature.Coverage, Feature.Length], options);
@@ -92,15 +99,7 @@ public class EngineModelTests(EngineFixture fixture) : IClassFixture<EngineFixtu
     [Fact]
     public void An_averaged_model_scores_the_mean_log_odds_of_its_members()
     {
-        var rng = new Random(3);
-        var x = new List<double[]>();
-        var y = new List<bool>();
-        for (var i = 0; i < 300; i++)
-        {
-            var v = new FeatureVector { [Feature.Coverage] = rng.NextDouble(), [Feature.Length] = rng.NextDouble() };
-            x.Add(v.Values);
-            y.Add(v[Feature.Coverage] + 0.3 * v[Feature.Length] > 0.7);
-        }
+        var (x, y) = Examples(3, 300, v => v[Feature.Coverage] + 0.3 * v[Feature.Length] > 0.7);
         var options = new Gbdt.Options(Rounds: 10, Depth: 2, MinLeafWeight: 5);
         var a = Gbdt.Fit(x.Take(200).ToList(), y.Take(200).ToList(), Enumerable.Repeat(1.0, 200).ToList(), [Feature.Coverage, Feature.Length], options);
         var b = Gbdt.Fit(x.Skip(100).ToList(), y.Skip(100).ToList(), Enumerable.Repeat(1.0, 200).ToList(), [Feature.Coverage, Feature.Length], options);
