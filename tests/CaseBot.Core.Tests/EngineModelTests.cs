@@ -155,4 +155,19 @@ public class EngineModelTests(EngineFixture fixture) : IClassFixture<EngineFixtu
         Assert.Equal(questions.Count(q => q.Answerable), figures.Answerable);
         Assert.Equal(questions.Count(q => !q.Answerable), figures.Unanswerable);
     }
+
+    [Fact]
+    public void Several_fold_seeds_in_one_run_give_each_seeds_own_figures_and_the_first_seeds_model()
+    {
+        var questions = GoldQuestion.Load(Path.Combine(TestPaths.RepoRoot, "tests", "CaseBot.Core.Tests", "Fixtures", "train-sample.jsonl"));
+        var set = new EngineTrainer.QuestionSet("sample", _bot.Engine, questions, 1, FoldByArticle: false);
+        var options = new EngineTrainer.Options(Folds: 2, Ranker: new Gbdt.Options(Rounds: 5, Depth: 2, MinLeafWeight: 1), Decider: new Gbdt.Options(Rounds: 5, Depth: 2, MinLeafWeight: 1));
+        var both = EngineTrainer.TrainSeeds([set], options, [0, 5]);
+        var first = EngineTrainer.Train([set], options);
+        var other = EngineTrainer.Train([set], options with { FoldSeed = 5 });
+        Assert.Equal(first.Model.ToJson(), both[0].Model.ToJson());
+        Assert.Equal(first.CrossValidated, both[0].CrossValidated);
+        Assert.Equal(other.CrossValidated, both[1].CrossValidated);
+        Assert.Equal(other.Model.Threshold, both[1].Model.Threshold);
+    }
 }

@@ -58,7 +58,7 @@ public static class EngineTrainer
     {
         public required GoldQuestion Gold { get; init; }
         public required int Set { get; init; }
-        public required int Fold { get; init; }
+        public int Fold { get; set; }
         public required double Weight { get; init; }
         public required AnswerEngine Engine { get; init; }
         public AnswerEngine.Gathered? Gathered { get; init; }
@@ -78,7 +78,16 @@ public static class EngineTrainer
     private static readonly Feature[] RankerFeatures = Enumerable.Range(0, FeatureVector.CandidateCount).Select(i => (Feature)i).ToArray();
     private static readonly Feature[] DeciderFeatures = Enum.GetValues<Feature>();
 
-    public static Report Train(IReadOnlyList<QuestionSet> sets, Options? options = null, Action<string>? progress = null)
+    public static Report Train(IReadOnlyList<QuestionSet> sets, Options? options = null, Action<string>? progress = null) =>
+        TrainSeeds(sets, options, [(options ?? new Options()).FoldSeed], progress)[0];
+
+    /// <summary>
+    /// The same training once per fold seed, the questions read and measured once: one report per seed, each with the
+    /// figures of its own folds and the threshold they choose. How far the seeds' figures spread is how much one split's
+    /// luck is worth. The model fitted on everything is fitted once, with the first seed (the decider learns from that
+    /// seed's out-of-fold rankings); each report carries it with its own seed's threshold.
+    /// </summary>
+    public static IReadOnlyList<Report> TrainSeeds(IReadOnlyList<QuestionSet> sets, Options? options, IReadOnlyList<int> seeds, Action<string>? progress = null)
     {
         var o = options ?? new Options();
         var rankerOptions = o.Ranker ?? new Gbdt.Options();
@@ -95,12 +104,29 @@ public static class EngineTrainer
                 items.Add(new Item
                 {
                     Gold = q, Set = s, Weight = set.Weight, Engine = set.Engine, Gathered = g, Cleaned = cleaned,
-                    Fold = (int)(StableHash((o.FoldSeed == 0 ? "" : $"{o.FoldSeed}#") + (set.FoldByArticle ? q.Title ?? q.Id : q.Id)) % (uint)o.Folds),
                     Labels = g is null ? [] : g.Retrieval.Candidates.Select(c => SentenceAnswers(set.Engine, q, c.Sentence)).ToArray(),
                 });
             }
         }
 
+        var reports = new List<Report>();
+        (TreeModel Ranker, TreeModel Decider)? final = null;
+        foreach (var seed in seeds)
+        {
+            if (seeds.Count > 1) progress?.Invoke($"fold seed {seed}");
+            foreach (var item in items)
+            {
+                var set = sets[item.Set];
+                item.Fold = (int)(StableHash((seed == 0 ? "" : $"{seed}#") + (set.FoldByArticle ? item.Gold.Title ?? item.Gold.Id : item.Gold.Id)) % (uint)o.Folds);
+            }
+            reports.Add(CrossValidate(items, sets, o, rankerOptions, deciderOptions, ref final, progress));
+        }
+        return reports;
+    }
+
+    private static Report CrossValidate(List<Item> items, IReadOnlyList<QuestionSet> sets, Options o, Gbdt.Options rankerOptions, Gbdt.Options deciderOptions,
+        ref (TreeModel Ranker, TreeModel Decider)? final, Action<string>? progress)
+    {
         // Out-of-fold rankings: the decider's training data.
         for (var fold = 0; fold < o.Folds; fold++)
         {
@@ -124,9 +150,12 @@ public static class EngineTrainer
         var figures = sets.Select((set, s) => Figures(set.Name, items.Where(i => i.Set == s).ToList(), i => heldOut[i])).ToList();
         var threshold = BestThreshold(items, sets);
 
-        progress?.Invoke("fitting the shipped model on everything");
-        var finalRanker = FitRanker(items, rankerOptions, o.Listwise);
-        var finalDecider = FitDecider(items, deciderOptions, o.DeciderBags);
+        if (final is null)
+        {
+            progress?.Invoke("fitting the shipped model on everything");
+            final = (FitRanker(items, rankerOptions, o.Listwise), FitDecider(items, deciderOptions, o.DeciderBags));
+        }
+        var (finalRanker, finalDecider) = final.Value;
         var summary = string.Join("; ", figures.Select(f =>
             string.Create(CultureInfo.InvariantCulture, $"{f.Set}: correct {f.Correct}/{f.Answerable}, declined {f.Declined}/{f.Unanswerable}, accuracy {f.Accuracy:F3}, answer-hit {f.AnswerHit:F3}")));
         var model = new EngineModel
@@ -148,6 +177,21 @@ public static class EngineTrainer
             heldOut[i] ? i.Composed! : new Answer { Question = i.Cleaned, Answered = false, Text = AnswerEngine.DeclineText, Docs = i.Composed?.Docs ?? [] })).ToList()))
             .ToDictionary(p => p.Name, p => p.Lines);
         return new Report(model, figures, threshold) { Sweep = sweep, OutOfFold = dump, OutOfFoldRuns = runs };
+    }
+
+    /// <summary>Each set's accuracy and answer-hit over several seeds' reports: mean, least and most.</summary>
+    public static string FormatSpread(IReadOnlyList<int> seeds, IReadOnlyList<Report> reports)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"over {reports.Count} fold seeds ({string.Join(", ", seeds)}): mean [least, most]");
+        sb.AppendLine("set                      accuracy                  answer-hit                correct");
+        for (var s = 0; s < reports[0].CrossValidated.Count; s++)
+        {
+            var f = reports.Select(r => r.CrossValidated[s]).ToList();
+            string Spread(Func<SetFigures, double> v) => string.Create(CultureInfo.InvariantCulture, $"{f.Average(v):F3} [{f.Min(v):F3}, {f.Max(v):F3}]");
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{f[0].Set,-24} {Spread(x => x.Accuracy),-25} {Spread(x => x.AnswerHit),-25} {f.Average(x => x.Correct):F1}/{f[0].Answerable}"));
+        }
+        return sb.ToString();
     }
 
     public static string Format(Report r)
