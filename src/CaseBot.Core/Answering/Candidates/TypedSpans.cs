@@ -147,5 +147,5 @@ public static partial class TypedSpans
     private static string WithoutPossessive(string word) =>
         word.EndsWith("’s", StringComparison.Ordinal) || word.EndsWith("'s", StringComparison.Ordinal) ? word[..^2] : word;
 
-    private static bool IsAcronym(string s) => s.Length is >= 2 and <= 6 && s.All(c => char.IsUpper(c) || c == '.');
+    internal static bool IsAcronym(string s) => s.Length is >= 2 and <= 6 && s.All(c => char.IsUpper(c) || c == '.');
 }

@@ -157,7 +157,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
     /// <summary>"Several UK" at a sentence's start is a capitalised run, not a person: people's names hold no acronym
     /// (a regnal number such as "Henry VIII" is not one).</summary>
     private static bool HasAcronym(string name) =>
-        QuestionContext.WordPattern().Matches(name).Any(w => w.Length >= 2 && w.Value.All(char.IsUpper) && !w.Value.All("IVXL".Contains));
+        QuestionContext.WordPattern().Matches(name).Any(w => TypedSpans.IsAcronym(w.Value) && !w.Value.All("IVXL".Contains));
 
     /// <summary>Trims what footnote removal can leave behind (<c>million,.</c>) without leaving the document's words.</summary>
     internal static string Quote(string sentence)

@@ -37,11 +37,11 @@ internal sealed class MiniLmTokenizer
         _unknown = _vocabulary["[UNK]"];
     }
 
-    /// <summary>The word-piece ids of <paramref name="text"/>, [CLS] first and (unless cut at 512) [SEP] last.</summary>
     /// <summary>Whether a lower-case word is one whole entry of the vocabulary: a common English word, where a rare word
     /// or a name is split into pieces.</summary>
     public bool IsWholeWord(string word) => _vocabulary.ContainsKey(word);
 
+    /// <summary>The word-piece ids of <paramref name="text"/>, [CLS] first and (unless cut at 512) [SEP] last.</summary>
     public List<int> Encode(string text)
     {
         var ids = new List<int>(Math.Min(MaxTokens, text.Length / 3 + 8)) { _cls };
