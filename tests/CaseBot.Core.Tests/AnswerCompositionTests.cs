@@ -66,6 +66,17 @@ public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<An
     }
 
     [Fact]
+    public void A_sum_gets_no_headline_when_the_quote_lacks_a_name_the_question_gives_in_full()
+    {
+        // The corpus lists Palantir's contracts with NHS England and the Ministry of Defence, never the Ministry of
+        // Justice: "£240 million" stands nearest "Ministry", but it is the Defence contract's sum.
+        var answer = _all.Ask("How much is Palantir's contract with the Ministry of Justice worth?");
+        Assert.True(answer.Answered);
+        Assert.Contains("£240 million", answer.Citations[0].Quote);
+        Assert.Null(answer.Short);
+    }
+
+    [Fact]
     public void A_best_sentence_ending_in_a_colon_is_quoted_with_the_lines_it_introduces()
     {
         var answer = _all.Ask("what are the three big tensions the explainer piece talks about?");

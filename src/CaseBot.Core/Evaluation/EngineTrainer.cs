@@ -249,7 +249,7 @@ public static class EngineTrainer
         item.Gated = analysis.Gated;
         item.RankTop1 = item.Labels[analysis.Ranked[0].Candidate];
         item.GoldRank = analysis.Ranked.FindIndex(r => item.Labels[r.Candidate]);
-        item.Composed = item.Engine.Compose(item.Cleaned, analysis) with { Short = analysis.Short };
+        item.Composed = item.Engine.Compose(item.Cleaned, analysis);
         item.Correct = IsCorrect(item.Gold, item.Composed);
     }
 
