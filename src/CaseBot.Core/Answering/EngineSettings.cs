@@ -12,8 +12,9 @@ public sealed record EngineSettings
     /// <summary>Documents and sentences fetched from Lucene before re-scoring.</summary>
     public int DocumentCandidates { get; init; } = 20;
     public int SentenceCandidates { get; init; } = 40;
-    /// <summary>Sentences nearest the question by meaning (MiniLM cosine) added to the lexical candidates.</summary>
-    public int SemanticCandidates { get; init; } = 8;
+    /// <summary>Sentences nearest the question by meaning (MiniLM cosine) added to the lexical candidates. 16 against 8
+    /// raised mean cross-validated accuracy on every set over eight fold seeds; 24 gave the same as 16 (README).</summary>
+    public int SemanticCandidates { get; init; } = 16;
     /// <summary>The semantic scan reads every sentence vector; above this many sentences it is skipped (lexical only).</summary>
     public int SemanticScanLimit { get; init; } = 50_000;
     /// <summary>Weight of a document's best sentence in its ranking (paragraph BM25 counts 1).</summary>
