@@ -124,19 +124,11 @@ public sealed class AnswerEngine
             Question = cleaned,
             Answered = true,
             Text = AnswerComposer.Render(citations),
-            Short = Headline(a),
+            Short = AnswerComposer.Headline(a.Short, a.Decision),
             Citations = citations,
             Docs = a.Retrieval.Docs,
         };
     }
-
-    /// <summary>
-    /// The short answer to show above the quote. A headline says the sum or name belongs to what the question names, so
-    /// when the quoted passage lacks one of the question's names in full ("Ministry of Justice" beside the text's
-    /// "Ministry of Defence"), the quote stands without one. The decider's ShortFound input is the candidate found
-    /// either way.
-    /// </summary>
-    internal static string? Headline(Analysis a) => a.Short is not null && a.Decision[Feature.WorstName] >= 1 ? a.Short : null;
 
     private Explanation Explain(Analysis a) => new(
         a.Question.Text,

@@ -138,6 +138,14 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
     }
 
     /// <summary>
+    /// The short answer to show above the quote. A headline says the sum or name belongs to what the question names, so
+    /// when the quoted passage's window lacks one of the question's names in full ("Ministry of Justice" beside the
+    /// text's "Ministry of Defence"), the quote stands without one. The decider's ShortFound input is the candidate
+    /// found either way.
+    /// </summary>
+    public static string? Headline(string? candidate, FeatureVector evidence) => candidate is not null && evidence[Feature.WorstName] >= 1 ? candidate : null;
+
+    /// <summary>
     /// The name at the end of a capitalised run: "London Mayor Sadiq Khan" → "Sadiq Khan". Words that also occur in lower
     /// case in the corpus ("Mayor", "Artificial Intelligence") are titles or ordinary words, not the name; null when
     /// nothing after the last of them is left.
