@@ -29,6 +29,17 @@ public class CliTests
     }
 
     [Fact]
+    public void Ask_explain_shows_what_the_question_was_read_as_and_the_confidence_against_the_threshold()
+    {
+        var (code, output, _) = CasebotCli.Run("ask", "--explain", "whats the 50 mil contract worth in dollars", "--corpus", Corpus, "--index", CasebotCli.Scratch());
+        Assert.Equal(0, code);
+        Assert.Contains("read as:     what is the 50 million contract worth in dollars", output);
+        Assert.Contains("asks for:    Money", output);
+        Assert.Matches(@"confidence:  0\.\d{3} \(answers at 0\.\d{3} or more\)", output);
+        Assert.Contains("runner-up 1: [", output);
+    }
+
+    [Fact]
     public void Ask_without_a_question_prints_usage_and_exits_2()
     {
         var (code, _, error) = CasebotCli.Run("ask", "   ");

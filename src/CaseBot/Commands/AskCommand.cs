@@ -13,9 +13,10 @@ internal static class AskCommand
     {
         var question = new Argument<string[]>("question") { Description = "The question (quote it, or give it as several words; - reads it from standard input)", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<bool>("--json") { Description = "Print the answer as one JSON run line" };
+        var explain = new Option<bool>("--explain") { Description = "Also print how the question was read: type, terms, spelling corrections, confidence, runners-up" };
         var corpus = CommonOptions.Corpus();
         var index = CommonOptions.Index();
-        var command = new Command("ask", "Answer one question from the case documents, citing them.") { question, json, corpus, index };
+        var command = new Command("ask", "Answer one question from the case documents, citing them.") { question, json, explain, corpus, index };
         command.SetAction(parse =>
         {
             var text = string.Join(' ', parse.GetValue(question) ?? []);
@@ -30,6 +31,7 @@ internal static class AskCommand
             if (bot is null) return 2;
             var answer = bot.Ask(text);
             Console.WriteLine(parse.GetValue(json) ? RunLine.From("ask", answer).ToJson() : Render(answer, bot));
+            if (parse.GetValue(explain)) Console.WriteLine(Explain(answer));
             return 0;
         });
         return command;
@@ -46,6 +48,22 @@ internal static class AskCommand
         var sources = answer.Citations.DistinctBy(c => c.DocId).Select(c => $"  [{c.DocId}] {c.Title}");
         var shortLine = answer.Short is { Length: > 0 } s ? $"\nIn short: {s}" : "";
         return $"{answer.Text}{shortLine}\nSources:\n{string.Join("\n", sources)}";
+    }
+
+    /// <summary>Why the engine answered or declined, for a moderator checking a doubtful answer.</summary>
+    internal static string Explain(Answer answer)
+    {
+        if (answer.Explanation is not { } e) return "explain: the question shares no word with the documents";
+        var lines = new List<string>
+        {
+            $"read as:     {e.ReadAs}",
+            $"asks for:    {e.AnswerType}",
+            $"terms:       {string.Join(' ', e.Terms)}",
+            $"corrections: {(e.Corrections.Count == 0 ? "none" : string.Join(", ", e.Corrections))}",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"confidence:  {answer.Confidence:F3} (answers at {e.Threshold:F3} or more)"),
+        };
+        lines.AddRange(e.RunnersUp.Select((r, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runner-up {i + 1}: [{r.DocId}] {r.Score:F3} {r.Quote}")));
+        return string.Join('\n', lines);
     }
 
     /// <summary>The question from standard input: every line joined by spaces, at most 100,000 characters read.</summary>
