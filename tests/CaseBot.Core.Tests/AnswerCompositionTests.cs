@@ -26,6 +26,25 @@ public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<An
         Assert.Contains("$67 million", answer.Citations[0].Quote);
     }
 
+    [Theory]
+    [InlineData("Which other UK police forces have signed contracts with Palantir?", "Greater Manchester and West Midlands")]
+    [InlineData("Which civil-rights groups warned about opaque AI systems?", "Liberty and Big Brother Watch")]
+    public void A_question_asking_for_several_names_gets_the_whole_list_the_quote_gives(string question, string names)
+    {
+        var answer = _all.Ask(question);
+        Assert.Equal(names, answer.Short);
+        Assert.Contains(names, answer.Citations[0].Quote);
+    }
+
+    [Fact]
+    public void A_list_of_other_things_than_the_question_asks_about_is_no_short_answer()
+    {
+        // The quote lists police forces; the question asks for bodies other than police forces.
+        var answer = _all.Ask("which UK bodies other than police forces have contracts with palantir?");
+        Assert.StartsWith("Several UK police forces – including Greater Manchester and West Midlands", answer.Citations[0].Quote);
+        Assert.Null(answer.Short);
+    }
+
     [Fact]
     public void A_short_name_leaves_out_the_title_in_front_of_it()
     {

@@ -10,6 +10,8 @@ public class ChatQuestionTests
     [InlineData("didnt palantir originally come out of the spy world?", "did not palantir come out of the spy world?")]
     [InlineData("wat did the mayor actually say lol", "what did the mayor say")]
     [InlineData("who's Louis Mosley?", "who is Louis Mosley?")]
+    [InlineData("what data was the platform gonna pull together", "what data was the platform going to pull together")]
+    [InlineData("how many quid was the met after", "how many pounds was the met after")]
     public void Chat_spellings_contractions_and_filler_are_normalised(string chat, string expected) =>
         Assert.Equal(expected, ChatNormalizer.Normalize(chat).Text);
 
@@ -66,4 +68,13 @@ public class ChatQuestionTests
     [InlineData("what did the government say about the deal", AnswerType.Description)]
     public void The_expected_answer_type_is_read_from_the_question(string question, AnswerType expected) =>
         Assert.Equal(expected, AnswerTypes.Of(question));
+
+    [Theory]
+    [InlineData("Which other UK police forces have signed contracts?", "forces")]
+    [InlineData("which british AI companies are in the frame as alternatives?", "companies")]
+    [InlineData("which company won the contract", null)]
+    [InlineData("which smaller force ran the pilot", null)]
+    [InlineData("who co-founded Palantir", null)]
+    public void A_question_asking_for_several_names_is_told_by_its_plural_noun(string question, string? noun) =>
+        Assert.Equal(noun, AnswerTypes.SeveralOf(question));
 }

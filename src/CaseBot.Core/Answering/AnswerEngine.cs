@@ -108,7 +108,8 @@ public sealed class AnswerEngine
         // "No date near the best passage": neither it, its neighbours nor the runner-up holds one.
         var typeMissing = Settings.RequireTypedAnswer && AnswerTypes.IsStrict(q.Type)
             && features[ranked[0].Candidate][Feature.TypedInWindow] == 0
-            && (ranked.Count < 2 || features[ranked[1].Candidate][Feature.TypedFound] == 0);
+            && (ranked.Count < 2 || features[ranked[1].Candidate][Feature.TypedFound] == 0
+                || (Settings.TypedRunnerUpQuoted && ranked[1].Score < Settings.SecondSentenceRatio * ranked[0].Score));
         // "What did the 2021 report say" where the text has a 2023 report: the premise is not the text's.
         var contradicted = Settings.DeclineNumberMismatch && decision[Feature.NumberMismatch] == 1;
         return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted };
@@ -118,13 +119,16 @@ public sealed class AnswerEngine
     internal Answer Compose(string cleaned, Analysis a)
     {
         var ranked = a.Ranked.Select(x => (a.Retrieval.Candidates[x.Candidate].Sentence, x.Score)).ToList();
-        var citations = _composer.Choose(ranked).Select((s, i) => _composer.Cite(s, a.Question, i == 0 ? a.Short : null)).ToList();
+        // A list of names answers "which forces …" better than the one name the typed candidate gives (the decider was
+        // fitted on that one: ShortFound).
+        var shown = _composer.ListAnswer(a.Question, ranked[0].Sentence) ?? a.Short;
+        var citations = _composer.Choose(ranked).Select((s, i) => _composer.Cite(s, a.Question, i == 0 ? shown : null)).ToList();
         return new Answer
         {
             Question = cleaned,
             Answered = true,
             Text = AnswerComposer.Render(citations),
-            Short = AnswerComposer.Headline(a.Short, a.Decision),
+            Short = AnswerComposer.Headline(shown, a.Decision),
             Citations = citations,
             Docs = a.Retrieval.Docs,
         };

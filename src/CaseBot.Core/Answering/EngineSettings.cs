@@ -34,6 +34,9 @@ public sealed record EngineSettings
     /// <summary>Decline when the question wants a sum, date, count, duration, percentage or party and the chosen
     /// sentence holds none (measured on every question set: see README).</summary>
     public bool RequireTypedAnswer { get; init; } = true;
+    /// <summary>With <see cref="RequireTypedAnswer"/>: the runner-up's sum or date saves the answer only when the runner-up
+    /// is close enough to be quoted too (<see cref="SecondSentenceRatio"/>).</summary>
+    public bool TypedRunnerUpQuoted { get; init; }
     /// <summary>Decline when a number the question states (a year, a sum) is missing beside the chosen sentence while
     /// another number is there.</summary>
     public bool DeclineNumberMismatch { get; init; }

@@ -8,12 +8,19 @@ namespace CaseBot.Core.Answering.Composition;
 /// <summary>
 /// Third stage: turns the ranked sentences into what CaseBot says: verbatim quotes with their document id and date,
 /// and a short answer only when the question asks for a concrete type and a whole candidate of that type stands in
-/// the quoted sentence. Reasons, manners, yes/no and descriptions get the quote without a headline.
+/// the quoted sentence (or, asked for several names, the whole list of them the sentence gives). Reasons, manners,
+/// yes/no and descriptions get the quote without a headline.
 /// </summary>
 public sealed partial class AnswerComposer(SearchIndex index, EngineSettings settings)
 {
     [System.Text.RegularExpressions.GeneratedRegex(@",|;|\s(?:and|or|but|while)\s|\s[–—-]\s")]
     private static partial System.Text.RegularExpressions.Regex Boundaries();
+
+    /// <summary>Names listed after "such as", "including", "like": <c>including Greater Manchester and West Midlands</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:such as|including|like|namely|notably)\s+(?<list>" + ListName + @"(?:\s*,\s*" + ListName + @")*,?\s+(?:and|or)\s+" + ListName + ")")]
+    private static partial System.Text.RegularExpressions.Regex NameList();
+
+    private const string ListName = @"\p{Lu}[\p{L}\p{M}'’.\-]*(?:\s+(?:of\s+)?\p{Lu}[\p{L}\p{M}'’.\-]*)*";
 
     public Citation Cite(int sentence, QuestionContext? q = null, string? keep = null)
     {
@@ -136,6 +143,28 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
         // Two candidates about as near: too close to call, so no headline.
         return Distance(ordered[0]) <= 0.5 * Distance(ordered[1]) ? ordered[0].Text : null;
     }
+
+    /// <summary>
+    /// The names a quote lists for a question that asks for several ("Which other UK police forces …" → "Greater
+    /// Manchester and West Midlands"), or null. The list must enumerate what was asked about: the question's plural noun
+    /// stands just before "including", "such as" or "like" ("Several UK police forces – including …"); a list of police
+    /// forces is no answer to "which public bodies besides the police".
+    /// </summary>
+    public string? ListAnswer(QuestionContext q, int sentence)
+    {
+        if (q.Type is not (AnswerType.Organisation or AnswerType.Person or AnswerType.Place) || AnswerTypes.SeveralOf(q.Text) is not { } noun) return null;
+        var quote = Quote(index.SentenceText(sentence));
+        foreach (System.Text.RegularExpressions.Match m in NameList().Matches(quote))
+        {
+            var list = m.Groups["list"].Value;
+            var before = QuestionContext.WordPattern().Matches(quote[..m.Index]).TakeLast(ListNounReach);
+            if (before.Any(w => string.Equals(w.Value, noun, StringComparison.OrdinalIgnoreCase)) && !EvidenceExtractor.Echoes(q, list)) return list;
+        }
+        return null;
+    }
+
+    /// <summary>Words before "including" in which the question's plural noun must stand.</summary>
+    private const int ListNounReach = 6;
 
     /// <summary>
     /// The short answer to show above the quote. A headline says the sum or name belongs to what the question names, so

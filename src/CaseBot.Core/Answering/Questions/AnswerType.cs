@@ -74,6 +74,13 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"^(?:when|if|as|after|before|while|since|apart from|besides|other than)\b[^,?]{3,80},\s*(?=(?:so\s+|and\s+)?(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do|can|could)\b)", O)]
     private static partial Regex LeadingClause();
 
+    [GeneratedRegex(@"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had)\b)[\w-]+\s+){0,3}(?<noun>companies|firms|organi[sz]ations|agencies|bodies|groups|forces|vendors|suppliers|businesses|institutions|departments|ministries|people|officials|politicians|countries|cities)\b", O)]
+    private static partial Regex SeveralWords();
+
+    /// <summary>"Which other UK police forces …": the plural noun of a question that asks for several names ("forces"),
+    /// or null.</summary>
+    public static string? SeveralOf(string question) => SeveralWords().Match(question) is { Success: true } m ? m.Groups["noun"].Value : null;
+
     /// <summary>The asked-for type of a normalised question.</summary>
     public static AnswerType Of(string question)
     {
