@@ -19,6 +19,21 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     }
 
     [Fact]
+    public void A_sum_question_is_declined_when_only_a_runner_up_too_weak_to_be_quoted_holds_a_sum()
+    {
+        // The best sentence names West Midlands but no sum; the runners-up hold sums but rank far below it.
+        const string question = "how much did west midlands police pay palantir";
+        var answer = _bot.Ask(question);
+        Assert.False(answer.Answered);
+        Assert.Equal(0, answer.Confidence);
+
+        // Before the rule, any runner-up's sum let the decider answer (wrongly) with the sum-less sentence.
+        using var loose = CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() },
+            EngineSettings.Default with { TypedRunnerUpQuoted = false });
+        Assert.True(loose.Ask(question).Confidence > 0);
+    }
+
+    [Fact]
     public void Quotes_are_verbatim_from_their_document_and_free_of_footnote_markers()
     {
         foreach (var q in new[] { "Who is Palantir's head for the UK and Europe?", "Who co-founded Palantir?", "What did Stella Creasy say about Palantir?" })

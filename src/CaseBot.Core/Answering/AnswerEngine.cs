@@ -53,7 +53,7 @@ public sealed class AnswerEngine
     {
         /// <summary>
         /// Declined whatever the decider says: the question wants a sum, a date, a count, a duration, a percentage or a
-        /// party and the chosen sentence holds none, or (when <see cref="EngineSettings.DeclineNumberMismatch"/>) a
+        /// party and neither the chosen sentence's window nor a runner-up close enough to be quoted with it holds one, or (when <see cref="EngineSettings.DeclineNumberMismatch"/>) a
         /// number the question states is missing where the chosen sentence states another. Names are left to the
         /// decider: too many words are capitalised.
         /// </summary>
@@ -105,7 +105,7 @@ public sealed class AnswerEngine
         decision[Feature.RankSecond] = ranked.Count > 1 ? ranked[1].Score : 0;
         decision[Feature.RankMargin] = ranked[0].Score - decision[Feature.RankSecond];
         decision[Feature.ShortFound] = shortAnswer is null ? 0 : 1;
-        // "No date near the best passage": neither it, its neighbours nor the runner-up holds one.
+        // "No date near the best passage": neither it, its neighbours nor the runner-up quoted with it holds one.
         var typeMissing = Settings.RequireTypedAnswer && AnswerTypes.IsStrict(q.Type)
             && features[ranked[0].Candidate][Feature.TypedInWindow] == 0
             && (ranked.Count < 2 || features[ranked[1].Candidate][Feature.TypedFound] == 0

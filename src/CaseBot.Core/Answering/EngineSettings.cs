@@ -35,8 +35,9 @@ public sealed record EngineSettings
     /// sentence holds none (measured on every question set: see README).</summary>
     public bool RequireTypedAnswer { get; init; } = true;
     /// <summary>With <see cref="RequireTypedAnswer"/>: the runner-up's sum or date saves the answer only when the runner-up
-    /// is close enough to be quoted too (<see cref="SecondSentenceRatio"/>).</summary>
-    public bool TypedRunnerUpQuoted { get; init; }
+    /// is close enough to be quoted too (<see cref="SecondSentenceRatio"/>); a sum nobody would read is no answer. Over
+    /// eight fold seeds chat declines rose from 5.5 to 6.1 of 14 with no answer lost on any set (README).</summary>
+    public bool TypedRunnerUpQuoted { get; init; } = true;
     /// <summary>Decline when a number the question states (a year, a sum) is missing beside the chosen sentence while
     /// another number is there.</summary>
     public bool DeclineNumberMismatch { get; init; }
