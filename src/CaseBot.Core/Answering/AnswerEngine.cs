@@ -53,9 +53,9 @@ public sealed class AnswerEngine
     {
         /// <summary>
         /// Declined whatever the decider says: the question wants a sum, a date, a count, a duration, a percentage or a
-        /// party and neither the chosen sentence's window nor a runner-up close enough to be quoted with it holds one, or (when <see cref="EngineSettings.DeclineNumberMismatch"/>) a
-        /// number the question states is missing where the chosen sentence states another. Names are left to the
-        /// decider: too many words are capitalised.
+        /// party and neither the chosen sentence's window nor a runner-up close enough to be quoted with it holds one,
+        /// or (when <see cref="EngineSettings.DeclineNumberMismatch"/>) a number the question states is missing where
+        /// the chosen sentence states another. Names are left to the decider: too many words are capitalised.
         /// </summary>
         public bool Gated { get; init; }
     }
