@@ -46,6 +46,20 @@ public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<An
     }
 
     [Fact]
+    public void A_lone_name_far_from_every_word_the_question_shares_with_the_quote_is_no_headline()
+    {
+        // The quote names Sadiq Khan at its start and Palantir forty words later: he does not run Palantir's UK arm.
+        const string question = "who runs palantir's uk operation";
+        var answer = _all.Ask(question);
+        Assert.Contains("Sadiq Khan", answer.Citations[0].Quote);
+        Assert.Null(answer.Short);
+
+        using var anyDistance = CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() },
+            EngineSettings.Default with { AnswerThreshold = 0, ShortAnchorReach = 0 });
+        Assert.Equal("Sadiq Khan", anyDistance.Ask(question).Short);
+    }
+
+    [Fact]
     public void A_short_name_leaves_out_the_title_in_front_of_it()
     {
         // The quote says "London Mayor Sadiq Khan": "Mayor" occurs in lower case in the corpus, so it is a title.

@@ -34,6 +34,15 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     }
 
     [Fact]
+    public void The_explanation_shows_an_alias_group_by_its_first_name_not_its_index_token()
+    {
+        var terms = _bot.Ask("how much is the MoD paying palantir").Explanation!.Terms;
+        Assert.Contains("[MoD]", terms);
+        Assert.Contains("[Palantir]", terms);
+        Assert.DoesNotContain(terms, t => t.StartsWith(Indexing.CaseAnalyzer.AliasPrefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Quotes_are_verbatim_from_their_document_and_free_of_footnote_markers()
     {
         foreach (var q in new[] { "Who is Palantir's head for the UK and Europe?", "Who co-founded Palantir?", "What did Stella Creasy say about Palantir?" })

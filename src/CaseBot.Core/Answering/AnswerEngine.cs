@@ -120,9 +120,10 @@ public sealed class AnswerEngine
     {
         var ranked = a.Ranked.Select(x => (a.Retrieval.Candidates[x.Candidate].Sentence, x.Score)).ToList();
         // A list of names answers "which forces …" better than the one name the typed candidate gives (the decider was
-        // fitted on that one: ShortFound).
-        var shown = _composer.ListAnswer(a.Question, ranked[0].Sentence) ?? a.Short;
-        var citations = _composer.Choose(ranked).Select((s, i) => _composer.Cite(s, a.Question, i == 0 ? shown : null)).ToList();
+        // fitted on that one: ShortFound). The quote is cut around the candidate whether or not it makes the headline.
+        var list = _composer.ListAnswer(a.Question, ranked[0].Sentence);
+        var shown = list ?? (a.Short is null ? null : _composer.ShortAnswer(a.Question, ranked[0].Sentence, headline: true));
+        var citations = _composer.Choose(ranked).Select((s, i) => _composer.Cite(s, a.Question, i == 0 ? list ?? a.Short : null)).ToList();
         return new Answer
         {
             Question = cleaned,
@@ -137,7 +138,8 @@ public sealed class AnswerEngine
     private Explanation Explain(Analysis a) => new(
         a.Question.Text,
         a.Question.Type.ToString(),
-        a.Question.Terms,
+        // An alias group's token reads as its first name ("zzaliasd" → "Palantir").
+        a.Question.Terms.Select(t => Index.Analyzer.AliasNames(t) is [var name, ..] ? $"[{name}]" : t).ToList(),
         a.Question.Corrections.Select(c => $"{c.From} → {c.To}").ToList(),
         a.Ranked.Skip(1).Take(3).Select(x =>
         {

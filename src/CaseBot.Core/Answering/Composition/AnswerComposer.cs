@@ -91,7 +91,10 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
     /// a question that names a currency ("in dollars") takes a sum in that currency; of several, the one nearest the
     /// words the question and sentence share.
     /// </summary>
-    public string? ShortAnswer(QuestionContext q, int sentence)
+    /// <param name="headline">For the bold line itself: a lone candidate must also stand within
+    /// <see cref="EngineSettings.ShortAnchorReach"/> of the question's words. The decider's ShortFound input is the
+    /// candidate found without that test (it was fitted so).</param>
+    public string? ShortAnswer(QuestionContext q, int sentence, bool headline = false)
     {
         if (!AnswerTypes.IsConcrete(q.Type)) return null;
         var text = index.SentenceText(sentence);
@@ -117,8 +120,9 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
             spans = spans.Select(s => TrailingName(text, s)).OfType<TypedSpan>()
                 .Where(s => !EvidenceExtractor.Echoes(q, s.Text) && !HasAcronym(s.Text)).ToList();
         if (q.Type == AnswerType.Organisation) spans = spans.Where(s => s.Text.Contains(' ')).ToList(); // a lone acronym is too often not the one asked for
-        if (spans.Count == 1) return spans[0].Text;
         if (spans.Count == 0) return null;
+        var reach = headline ? settings.ShortAnchorReach : 0;
+        if (spans.Count == 1 && reach <= 0) return spans[0].Text;
         // Anchors: the sentence's words that echo the question's rarer words (a subject named everywhere anchors nothing).
         var maxIdf = q.Idf.Length > 0 ? q.Idf.Max() : 0;
         var anchors = QuestionContext.WordPattern().Matches(text)
@@ -134,11 +138,13 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
                     if ((at == 0 || !char.IsLetterOrDigit(text[at - 1])) && (at + name.Length == text.Length || !char.IsLetterOrDigit(text[at + name.Length])))
                         anchors.Add((at, at + name.Length));
         }
-        if (anchors.Count == 0) return null;
+        if (anchors.Count == 0) return spans.Count == 1 ? spans[0].Text : null;
         // Characters between span and anchor, plus a clause's worth for each list or clause boundary crossed: in
         // "£330 million with NHS England and £240 million with …" England belongs to the first sum, not the second.
         double Gap(int from, int to) => to <= from ? 0 : (to - from) + 40 * Boundaries().Matches(text, from).Count(b => b.Index < to);
         double Distance(TypedSpan s) => anchors.Min(a => a.Start >= s.Start + s.Length ? Gap(s.Start + s.Length, a.Start) : s.Start >= a.End ? Gap(a.End, s.Start) : 0);
+        // A lone candidate far from every word the question shares with the sentence belongs to another clause.
+        if (spans.Count == 1) return Distance(spans[0]) <= reach ? spans[0].Text : null;
         var ordered = spans.OrderBy(Distance).ToList();
         // Two candidates about as near: too close to call, so no headline.
         return Distance(ordered[0]) <= 0.5 * Distance(ordered[1]) ? ordered[0].Text : null;
