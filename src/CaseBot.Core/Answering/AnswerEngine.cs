@@ -48,7 +48,7 @@ public sealed class AnswerEngine
         Retrieval.Retrieval Retrieval,
         List<FeatureVector> Features,
         List<(int Candidate, double Score)> Ranked,
-        string? Short,
+        ShortCandidate? Short,
         FeatureVector Decision)
     {
         /// <summary>
@@ -121,9 +121,8 @@ public sealed class AnswerEngine
         var ranked = a.Ranked.Select(x => (a.Retrieval.Candidates[x.Candidate].Sentence, x.Score)).ToList();
         // A list of names answers "which forces …" better than the one name the typed candidate gives (the decider was
         // fitted on that one: ShortFound). The quote is cut around the candidate whether or not it makes the headline.
-        var list = _composer.ListAnswer(a.Question, ranked[0].Sentence);
-        var shown = list ?? (a.Short is null ? null : _composer.ShortAnswer(a.Question, ranked[0].Sentence, headline: true));
-        var citations = _composer.Choose(ranked).Select((s, i) => _composer.Cite(s, a.Question, i == 0 ? list ?? a.Short : null)).ToList();
+        var shown = _composer.ListAnswer(a.Question, ranked[0].Sentence) is { } list ? new ShortCandidate(list, Near: true) : a.Short;
+        var citations = _composer.Choose(ranked).Select((s, i) => _composer.Cite(s, a.Question, i == 0 ? shown?.Text : null)).ToList();
         return new Answer
         {
             Question = cleaned,

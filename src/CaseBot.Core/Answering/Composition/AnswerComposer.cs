@@ -11,6 +11,9 @@ namespace CaseBot.Core.Answering.Composition;
 /// the quoted sentence (or, asked for several names, the whole list of them the sentence gives). Reasons, manners,
 /// yes/no and descriptions get the quote without a headline.
 /// </summary>
+/// <summary>A short-answer candidate, and whether it stands near enough to the question's words to be the headline.</summary>
+public readonly record struct ShortCandidate(string Text, bool Near);
+
 public sealed partial class AnswerComposer(SearchIndex index, EngineSettings settings)
 {
     [System.Text.RegularExpressions.GeneratedRegex(@",|;|\s(?:and|or|but|while)\s|\s[–—-]\s")]
@@ -89,12 +92,11 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
     /// <summary>
     /// A whole typed candidate from the quoted sentence, or null. Candidates the question already names are skipped;
     /// a question that names a currency ("in dollars") takes a sum in that currency; of several, the one nearest the
-    /// words the question and sentence share.
+    /// words the question and sentence share. <see cref="ShortCandidate.Near"/> says whether a lone candidate stands
+    /// within <see cref="EngineSettings.ShortAnchorReach"/> of those words (the decider's ShortFound input is the
+    /// candidate either way: it was fitted so).
     /// </summary>
-    /// <param name="headline">For the bold line itself: a lone candidate must also stand within
-    /// <see cref="EngineSettings.ShortAnchorReach"/> of the question's words. The decider's ShortFound input is the
-    /// candidate found without that test (it was fitted so).</param>
-    public string? ShortAnswer(QuestionContext q, int sentence, bool headline = false)
+    public ShortCandidate? ShortAnswer(QuestionContext q, int sentence)
     {
         if (!AnswerTypes.IsConcrete(q.Type)) return null;
         var text = index.SentenceText(sentence);
@@ -121,8 +123,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
                 .Where(s => !EvidenceExtractor.Echoes(q, s.Text) && !HasAcronym(s.Text)).ToList();
         if (q.Type == AnswerType.Organisation) spans = spans.Where(s => s.Text.Contains(' ')).ToList(); // a lone acronym is too often not the one asked for
         if (spans.Count == 0) return null;
-        var reach = headline ? settings.ShortAnchorReach : 0;
-        if (spans.Count == 1 && reach <= 0) return spans[0].Text;
+        if (spans.Count == 1 && settings.ShortAnchorReach <= 0) return new ShortCandidate(spans[0].Text, Near: true);
         // Anchors: the sentence's words that echo the question's rarer words (a subject named everywhere anchors nothing).
         var maxIdf = q.Idf.Length > 0 ? q.Idf.Max() : 0;
         var anchors = QuestionContext.WordPattern().Matches(text)
@@ -138,16 +139,16 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
                     if ((at == 0 || !char.IsLetterOrDigit(text[at - 1])) && (at + name.Length == text.Length || !char.IsLetterOrDigit(text[at + name.Length])))
                         anchors.Add((at, at + name.Length));
         }
-        if (anchors.Count == 0) return spans.Count == 1 ? spans[0].Text : null;
+        if (anchors.Count == 0) return spans.Count == 1 ? new ShortCandidate(spans[0].Text, Near: true) : null;
         // Characters between span and anchor, plus a clause's worth for each list or clause boundary crossed: in
         // "£330 million with NHS England and £240 million with …" England belongs to the first sum, not the second.
         double Gap(int from, int to) => to <= from ? 0 : (to - from) + 40 * Boundaries().Matches(text, from).Count(b => b.Index < to);
         double Distance(TypedSpan s) => anchors.Min(a => a.Start >= s.Start + s.Length ? Gap(s.Start + s.Length, a.Start) : s.Start >= a.End ? Gap(a.End, s.Start) : 0);
         // A lone candidate far from every word the question shares with the sentence belongs to another clause.
-        if (spans.Count == 1) return Distance(spans[0]) <= reach ? spans[0].Text : null;
+        if (spans.Count == 1) return new ShortCandidate(spans[0].Text, Near: Distance(spans[0]) <= settings.ShortAnchorReach);
         var ordered = spans.OrderBy(Distance).ToList();
         // Two candidates about as near: too close to call, so no headline.
-        return Distance(ordered[0]) <= 0.5 * Distance(ordered[1]) ? ordered[0].Text : null;
+        return Distance(ordered[0]) <= 0.5 * Distance(ordered[1]) ? new ShortCandidate(ordered[0].Text, Near: true) : null;
     }
 
     /// <summary>
@@ -174,11 +175,12 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
 
     /// <summary>
     /// The short answer to show above the quote. A headline says the sum or name belongs to what the question names, so
-    /// when the quoted passage's window lacks one of the question's names in full ("Ministry of Justice" beside the
-    /// text's "Ministry of Defence"), the quote stands without one. The decider's ShortFound input is the candidate
-    /// found either way.
+    /// the quote stands without one when the candidate stands far from the question's words in its sentence, or when
+    /// the quoted passage's window lacks one of the question's names in full ("Ministry of Justice" beside the text's
+    /// "Ministry of Defence"). The decider's ShortFound input is the candidate found either way.
     /// </summary>
-    public static string? Headline(string? candidate, FeatureVector evidence) => candidate is not null && evidence[Feature.WorstName] >= 1 ? candidate : null;
+    public static string? Headline(ShortCandidate? candidate, FeatureVector evidence) =>
+        candidate is { Near: true } c && evidence[Feature.WorstName] >= 1 ? c.Text : null;
 
     /// <summary>
     /// The name at the end of a capitalised run: "London Mayor Sadiq Khan" → "Sadiq Khan". Words that also occur in lower
