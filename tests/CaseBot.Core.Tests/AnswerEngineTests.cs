@@ -28,8 +28,7 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
         Assert.Equal(0, answer.Confidence);
 
         // Before the rule, any runner-up's sum let the decider answer (wrongly) with the sum-less sentence.
-        using var loose = CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() },
-            EngineSettings.Default with { TypedRunnerUpQuoted = false });
+        using var loose = EngineFixture.OpenCase(EngineSettings.Default with { TypedRunnerUpQuoted = false });
         Assert.True(loose.Ask(question).Confidence > 0);
     }
 

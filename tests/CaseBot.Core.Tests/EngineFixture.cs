@@ -5,8 +5,12 @@ public sealed class EngineFixture : IDisposable
 {
     public EngineFixture()
     {
-        Bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() });
+        Bot = OpenCase();
     }
+
+    /// <summary>A bot over the real case corpus with its own scratch index, and engine settings when a test needs others.</summary>
+    public static CaseBotService OpenCase(Answering.EngineSettings? settings = null) =>
+        CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() }, settings);
 
     public CaseBotService Bot { get; }
 
@@ -21,8 +25,7 @@ public sealed class AnswerAllFixture : IDisposable
 {
     public AnswerAllFixture()
     {
-        Bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() },
-            Answering.EngineSettings.Default with { AnswerThreshold = 0 });
+        Bot = EngineFixture.OpenCase(Answering.EngineSettings.Default with { AnswerThreshold = 0 });
     }
 
     public CaseBotService Bot { get; }

@@ -157,7 +157,7 @@ public class IndexSwapTests
     [Fact]
     public void Following_the_pointer_after_dispose_is_a_no_op_not_an_exception()
     {
-        var bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = TestPaths.Corpus, IndexPath = TestPaths.NewScratch() });
+        var bot = EngineFixture.OpenCase();
         bot.Dispose();
         Assert.False(bot.RefreshFromStore());
     }
