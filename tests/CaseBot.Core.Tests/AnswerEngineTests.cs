@@ -32,6 +32,27 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
         Assert.True(loose.Ask(question).Confidence > 0);
     }
 
+    [Theory]
+    [InlineData("what did Peter Thiel say about Khan's decision?")]             // he is named only as Palantir's co-founder
+    [InlineData("what did Amazon and Microsoft say about the mayor's decision?")] // Palantir names them; they say nothing
+    public void A_question_about_someones_words_is_declined_when_no_quoted_sentence_gives_them_a_speech_verb(string question)
+    {
+        var answer = _bot.Ask(question);
+        Assert.False(answer.Answered);
+        Assert.Equal(0, answer.Confidence);
+
+        using var loose = EngineFixture.OpenCase(EngineSettings.Default with { RequireAttribution = false });
+        Assert.True(loose.Ask(question).Confidence > 0);
+    }
+
+    [Fact]
+    public void A_question_about_someones_words_is_answered_from_the_sentence_that_gives_them_a_speech_verb()
+    {
+        var answer = _bot.Ask("What did Stella Creasy say about Palantir?");
+        Assert.True(answer.Answered);
+        Assert.Contains("Stella Creasy criticized", answer.Citations[0].Quote);
+    }
+
     [Fact]
     public void The_explanation_shows_an_alias_group_by_its_first_name_not_its_index_token()
     {

@@ -47,6 +47,19 @@ public class ChatQuestionTests
     }
 
     [Theory]
+    [InlineData("what did Peter Thiel say about Khan's decision?", "Peter Thiel")]
+    [InlineData("how did the Met react to the veto", "the Met")]
+    [InlineData("what did the cyber security centre tell public bodies to do", "the cyber security centre")]
+    [InlineData("What did Dalton think the atomic ratios were?", null)]   // a belief, told in too many ways to demand a speech verb
+    [InlineData("What does double oxygen react slowly with?", null)]      // chemistry, not a response
+    [InlineData("who blocked the deal", null)]
+    public void A_question_about_someones_words_is_told_with_its_speaker(string question, string? speaker)
+    {
+        var m = QuestionContext.SpeakerQuestion().Match(question);
+        Assert.Equal(speaker, m.Success ? m.Groups["who"].Value : null);
+    }
+
+    [Theory]
     [InlineData("why did City Hall block the deal", AnswerType.Reason)]
     [InlineData("did City Hall tie the veto to public safety?", AnswerType.YesNo)]
     [InlineData("how does palantir pitch its software to police forces", AnswerType.Manner)]

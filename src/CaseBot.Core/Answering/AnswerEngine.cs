@@ -112,7 +112,11 @@ public sealed class AnswerEngine
                 || (Settings.TypedRunnerUpQuoted && ranked[1].Score < Settings.SecondSentenceRatio * ranked[0].Score));
         // "What did the 2021 report say" where the text has a 2023 report: the premise is not the text's.
         var contradicted = Settings.DeclineNumberMismatch && decision[Feature.NumberMismatch] == 1;
-        return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted };
+        // "What did Peter Thiel say": a quote that only mentions him does not say; neither sentence quoted gives him words.
+        var unattributed = Settings.RequireAttribution && !_extractor.Attributed(q, best)
+            && (ranked.Count < 2 || ranked[1].Score < Settings.SecondSentenceRatio * ranked[0].Score
+                || !_extractor.Attributed(q, r.Candidates[ranked[1].Candidate].Sentence));
+        return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted || unattributed };
     }
 
     /// <summary>The answer the analysis leads to when answering.</summary>

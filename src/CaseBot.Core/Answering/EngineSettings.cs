@@ -46,6 +46,9 @@ public sealed record EngineSettings
     /// <summary>Decline when a number the question states (a year, a sum) is missing beside the chosen sentence while
     /// another number is there.</summary>
     public bool DeclineNumberMismatch { get; init; }
+    /// <summary>Decline a question about someone's words ("what did X say", "how did X react") when neither quoted
+    /// sentence gives X a speech verb ("X said", "according to X").</summary>
+    public bool RequireAttribution { get; init; } = true;
     /// <summary>An engine model file (JSON, written by <c>casebot train</c>) instead of the shipped one.</summary>
     public string? ModelPath { get; init; }
 

@@ -19,6 +19,7 @@ public sealed class EvidenceExtractor
     private readonly HashSet<string> _numberTerms;
     private readonly Dictionary<string, List<string>> _opposites = new(StringComparer.Ordinal);
     private readonly HashSet<string>[] _docHints;
+    private readonly HashSet<string> _speechTerms;
 
     public EvidenceExtractor(SearchIndex index)
     {
@@ -34,6 +35,7 @@ public sealed class EvidenceExtractor
             AddOpposite(a[0], b[0]);
             AddOpposite(b[0], a[0]);
         }
+        _speechTerms = new HashSet<string>(WordLists.Words("speech-words.txt").SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
         _docHints = index.Metadata.Select(m => new HashSet<string>(m.HintWords(), StringComparer.OrdinalIgnoreCase)).ToArray();
     }
 
@@ -182,6 +184,25 @@ public sealed class EvidenceExtractor
             }
             previous = term;
         }
+    }
+
+    /// <summary>
+    /// For a question about someone's words ("what did Peter Thiel say"): whether a term of the speaker stands as the
+    /// subject of a speech verb in the sentence, up to eight terms before it ("Palantir rejected", "Labour MP Stella
+    /// Creasy criticized") or two after ("said Khan", "according to Mosley"). A sentence that only mentions the speaker
+    /// ("co-founded by Peter Thiel") does not tell what the speaker said. True for every other question.
+    /// </summary>
+    public bool Attributed(QuestionContext q, int sentence)
+    {
+        if (q.Speaker is not { } speaker) return true;
+        var terms = _index.SentenceTerms(sentence);
+        for (var i = 0; i < terms.Length; i++)
+        {
+            if (!speaker.Contains(terms[i])) continue;
+            for (var j = Math.Max(0, i - 2); j <= Math.Min(terms.Length - 1, i + 8); j++)
+                if (j != i && _speechTerms.Contains(terms[j])) return true;
+        }
+        return false;
     }
 
     private double SentenceCos(QuestionContext q, int sentence) =>

@@ -24,6 +24,9 @@ public sealed partial class QuestionContext
     public required char Currency { get; init; }
     /// <summary>Per term: a question word behind it is a common English word (a whole word of MiniLM's vocabulary).</summary>
     public required bool[] Common { get; init; }
+    /// <summary>Analysed terms of whoever a "what did X say / how did X react" question asks about, or null for other
+    /// questions (and for a pronoun: "what did he say").</summary>
+    public IReadOnlyList<string>? Speaker { get; init; }
     /// <summary>Words that may point at an article's metadata (a month, a year, "explainer").</summary>
     public required List<string> Hints { get; init; }
     /// <summary>
@@ -43,6 +46,11 @@ public sealed partial class QuestionContext
 
     [GeneratedRegex(@"[\p{L}\p{N}][\p{L}\p{N}'’\-]*", RegexOptions.CultureInvariant)]
     public static partial Regex WordPattern();
+
+    /// <summary>"what did Peter Thiel say about …", "how did the Met react": the question asks for someone's words. Not
+    /// "what did Dalton think": a belief is told in too many ways ("his hypothesis assumed") to demand a speech verb.</summary>
+    [GeneratedRegex(@"\bwhat\s+(?:did|does|do|has|have|had|would|will)\s+(?<who>[\p{L}\p{N}'’\-]+(?:\s+[\p{L}\p{N}'’\-]+){0,7}?)\s+(?:say|tell|tweet|claim|argue|warn|announce|write|post|make\s+of)\b|\bhow\s+(?:did|does|do|has|have|had|would|will)\s+(?<who>[\p{L}\p{N}'’\-]+(?:\s+[\p{L}\p{N}'’\-]+){0,7}?)\s+(?:respond|reply|react)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    public static partial Regex SpeakerQuestion();
 
     [GeneratedRegex(@"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?:19|20)\d{2})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex CalendarWords();

@@ -66,9 +66,18 @@ public sealed class QuestionReader
             Currency = QuestionContext.CurrencyOf(text),
             Common = CommonTerms(words, terms),
             Hints = hints,
+            Speaker = Speaker(text),
             Corrections = corrections,
             PendingVector = vector,
         };
+    }
+
+    private List<string>? Speaker(string text)
+    {
+        var m = QuestionContext.SpeakerQuestion().Match(text);
+        if (!m.Success) return null;
+        var terms = _index.Analyzer.Terms(m.Groups["who"].Value).Where(t => !_questionStops.Contains(t)).ToList();
+        return terms.Count > 0 ? terms : null;
     }
 
     /// <summary>Per term: whether a question word that analyses to it alone is a whole word of MiniLM's vocabulary. Each
