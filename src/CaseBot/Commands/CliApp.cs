@@ -22,6 +22,7 @@ public static class CliApp
         root.Subcommands.Add(ReindexCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(Int8BenchCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(PurgeCommand.Create());

