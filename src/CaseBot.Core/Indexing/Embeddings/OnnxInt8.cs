@@ -34,11 +34,12 @@ public static class OnnxInt8
         var matMulWeights = nodes.Where(IsMatMul).Select(n => n.Inputs[1]).ToHashSet();
         var inputs = graph.Where(f => f.Number == 11).Select(f => Str(Fields(f.Payload(graphBytes)), f.Payload(graphBytes), 1)).ToHashSet();
         var weights = new Dictionary<string, Tensor>();
-        var names = new HashSet<string>();
+        var shapes = new Dictionary<string, Tensor>();
         foreach (var f in graph.Where(f => f.Number == 5))
         {
-            var name = Tensor.NameOf(f.Payload(graphBytes));
-            names.Add(name);
+            var header = Tensor.Read(f.Payload(graphBytes), decode: false);
+            var name = header.Name;
+            shapes[name] = header;
             if (!matMulWeights.Contains(name) || inputs.Contains(name)) continue;
             var tensor = Tensor.Read(f.Payload(graphBytes)); // decoding only these keeps the embedding tables as bytes
             if (tensor.DataType == Float && tensor.Dims.Length == 2 && tensor.Floats is not null) weights[name] = tensor;
@@ -46,13 +47,32 @@ public static class OnnxInt8
 
         // Which MatMuls to rewrite, and every other use of each name: a weight also read elsewhere keeps its float copy.
         var rewrite = nodes.Select(n => IsMatMul(n) && weights.ContainsKey(n.Inputs[1])).ToList();
-        var otherUses = nodes.Where((n, i) => !rewrite[i]).SelectMany(n => n.Inputs)
-            .Concat(graph.Where(f => f.Number == 12).Select(f => Str(Fields(f.Payload(graphBytes)), f.Payload(graphBytes), 1)))
-            .ToHashSet();
+        var graphOutputs = graph.Where(f => f.Number == 12).Select(f => Str(Fields(f.Payload(graphBytes)), f.Payload(graphBytes), 1)).ToHashSet();
+        var otherUses = nodes.Where((n, i) => !rewrite[i]).SelectMany(n => n.Inputs).Concat(graphOutputs!).ToHashSet();
+
+        // A MatMul whose only reader is `Add(Y, bias[N])` takes the bias as its fifth input and the Add's output, and
+        // the Add goes: one kernel instead of two, and no pass over Y in between.
+        var readers = nodes.SelectMany((n, i) => n.Inputs.Select(input => (input, i))).ToLookup(x => x.input, x => x.i);
+        var folds = new Dictionary<int, (string Bias, string Output)>();
+        var dropped = new HashSet<int>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (!rewrite[i] || nodes[i].Outputs.Count != 1 || graphOutputs.Contains(nodes[i].Outputs[0])) continue;
+            var y = nodes[i].Outputs[0];
+            if (readers[y].Distinct().ToList() is not [var j]) continue;
+            var add = nodes[j];
+            if (add.OpType != "Add" || add.Domain is not ("" or "ai.onnx") || add.Inputs.Count != 2 || add.Inputs[0] == add.Inputs[1]) continue;
+            var bias = add.Inputs[0] == y ? add.Inputs[1] : add.Inputs[0];
+            if (shapes.TryGetValue(bias, out var b) && !inputs.Contains(bias) && b.DataType == Float && b.Dims is [var n] && n == weights[nodes[i].Inputs[1]].Dims[1])
+            {
+                folds[i] = (bias, add.Outputs[0]);
+                dropped.Add(j);
+            }
+        }
         var quantized = nodes.Where((n, i) => rewrite[i]).Select(n => n.Inputs[1]).ToHashSet();
         foreach (var name in quantized)
             foreach (var suffix in new[] { "_int8", "_scale", "_zero_point" })
-                if (names.Contains(name + suffix)) throw new InvalidDataException($"initializer name {name + suffix} already taken");
+                if (shapes.ContainsKey(name + suffix)) throw new InvalidDataException($"initializer name {name + suffix} already taken");
 
         var newGraph = new MemoryStream(graphBytes.Length / 3);
         var nodeIndex = 0;
@@ -60,9 +80,9 @@ public static class OnnxInt8
         {
             if (f.Number == 1)
             {
-                var node = nodes[nodeIndex];
-                if (rewrite[nodeIndex++]) WriteField(newGraph, 1, node.Rewrite());
-                else f.CopyTo(newGraph, graphBytes);
+                var i = nodeIndex++;
+                if (rewrite[i]) WriteField(newGraph, 1, nodes[i].Rewrite(folds.TryGetValue(i, out var fold) ? fold : null));
+                else if (!dropped.Contains(i)) f.CopyTo(newGraph, graphBytes);
             }
             else if (f.Number == 5 && Tensor.NameOf(f.Payload(graphBytes)) is var name && quantized.Contains(name))
             {
@@ -92,13 +112,13 @@ public static class OnnxInt8
     }
 
     /// <summary>What a model holds, for tests: its nodes, its initializers' types and shapes, its opset domains.</summary>
-    internal static (List<(string OpType, string Domain, List<string> Inputs)> Nodes, Dictionary<string, (int DataType, long[] Dims)> Initializers,
+    internal static (List<(string OpType, string Domain, List<string> Inputs, List<string> Outputs)> Nodes, Dictionary<string, (int DataType, long[] Dims)> Initializers,
         List<string> Opsets) Describe(byte[] onnxModel)
     {
         var model = Fields(onnxModel);
         var graphBytes = model.Single(f => f.Number == 7).Payload(onnxModel).ToArray();
         var graph = Fields(graphBytes);
-        var nodes = graph.Where(f => f.Number == 1).Select(f => Node.Read(f.Payload(graphBytes))).Select(n => (n.OpType, n.Domain, n.Inputs)).ToList();
+        var nodes = graph.Where(f => f.Number == 1).Select(f => Node.Read(f.Payload(graphBytes))).Select(n => (n.OpType, n.Domain, n.Inputs, n.Outputs)).ToList();
         var initializers = graph.Where(f => f.Number == 5).Select(f => Tensor.Read(f.Payload(graphBytes), decode: false))
             .ToDictionary(t => t.Name, t => (t.DataType, t.Dims));
         var opsets = model.Where(f => f.Number == 8).Select(f => Str(Fields(f.Payload(onnxModel)), f.Payload(onnxModel), 1) ?? "").ToList();
@@ -128,18 +148,19 @@ public static class OnnxInt8
         ];
     }
 
-    private sealed record Node(byte[] Bytes, List<Field> Fields, List<string> Inputs, string OpType, string Domain)
+    private sealed record Node(byte[] Bytes, List<Field> Fields, List<string> Inputs, List<string> Outputs, string OpType, string Domain)
     {
         public static Node Read(ReadOnlySpan<byte> bytes)
         {
             var copy = bytes.ToArray();
             var fields = OnnxInt8.Fields(copy);
             var inputs = fields.Where(f => f.Number == 1).Select(f => Encoding.UTF8.GetString(f.Payload(copy))).ToList();
-            return new Node(copy, fields, inputs, Str(fields, copy, 4) ?? "", Str(fields, copy, 7) ?? "");
+            var outputs = fields.Where(f => f.Number == 2).Select(f => Encoding.UTF8.GetString(f.Payload(copy))).ToList();
+            return new Node(copy, fields, inputs, outputs, Str(fields, copy, 4) ?? "", Str(fields, copy, 7) ?? "");
         }
 
-        /// <summary>Same fields in the same order; B becomes [Bq, Bscale, Bzp], op_type and domain change.</summary>
-        public byte[] Rewrite()
+        /// <summary>Same fields in the same order; B becomes [Bq, Bscale, Bzp(, bias)], op_type and domain change.</summary>
+        public byte[] Rewrite((string Bias, string Output)? fold)
         {
             var s = new MemoryStream(Bytes.Length + 64);
             var inputIndex = 0;
@@ -147,7 +168,11 @@ public static class OnnxInt8
             foreach (var f in Fields)
             {
                 if (f.Number == 1 && inputIndex++ == 1)
+                {
                     foreach (var suffix in new[] { "_int8", "_scale", "_zero_point" }) WriteField(s, 1, Encoding.UTF8.GetBytes(Inputs[1] + suffix));
+                    if (fold is { } bias) WriteField(s, 1, Encoding.UTF8.GetBytes(bias.Bias));
+                }
+                else if (f.Number == 2 && fold is { } output) WriteField(s, 2, Encoding.UTF8.GetBytes(output.Output));
                 else if (f.Number == 4) WriteField(s, 4, "DynamicQuantizeMatMul"u8.ToArray());
                 else if (f.Number == 7) { WriteField(s, 7, Encoding.UTF8.GetBytes(MsDomain)); wroteDomain = true; }
                 else f.CopyTo(s, Bytes);
