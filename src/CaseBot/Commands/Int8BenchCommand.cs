@@ -83,14 +83,20 @@ internal static class Int8BenchCommand
             Agreement("corpus sentences", sentFp32, sentInt8);
 
             int same = 0, sameMixed = 0;
+            var gaps = new List<float>(); // for each changed pick: how far below the fp32 best it is, by fp32 cosine
             foreach (var q in caseQuestions)
             {
-                var nearest = Nearest(fp32.Encode(q), sentFp32);
+                var qf = fp32.Encode(q);
+                var nearest = Nearest(qf, sentFp32);
                 var qi = i8.Encode(q);
-                if (Nearest(qi, sentInt8) == nearest) same++;
-                if (Nearest(qi, sentFp32) == nearest) sameMixed++; // int8 questions against a stored fp32 index
+                foreach (var (pick, index) in new[] { (Nearest(qi, sentInt8), 0), (Nearest(qi, sentFp32), 1) }) // int8 index; stored fp32 index
+                {
+                    if (pick == nearest) _ = index == 0 ? same++ : sameMixed++;
+                    else gaps.Add(SentenceEmbedder.Cosine(qf, sentFp32[nearest]) - SentenceEmbedder.Cosine(qf, sentFp32[pick]));
+                }
             }
             Console.WriteLine($"nearest corpus sentence unchanged: int8 question + int8 sentences {same}/{caseQuestions.Count}; int8 question + fp32 sentences {sameMixed}/{caseQuestions.Count}");
+            if (gaps.Count > 0) Console.WriteLine($"changed picks trail the fp32 best by fp32 cosine {string.Join(", ", gaps.Order().Select(g => g.ToString("F4")))}");
             return 0;
         });
         return command;
