@@ -22,10 +22,12 @@ public sealed class QuestionReader
 
     private readonly SearchIndex _index;
     private readonly HashSet<string> _questionStops;
+    private readonly Indexing.Embeddings.SentenceEmbedder _encoder;
 
-    public QuestionReader(SearchIndex index)
+    public QuestionReader(SearchIndex index, Indexing.Embeddings.SentenceEmbedder encoder)
     {
         _index = index;
+        _encoder = encoder;
         _questionStops = new HashSet<string>(QuestionWordList.SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
     }
 
@@ -37,7 +39,7 @@ public sealed class QuestionReader
         if (terms.Count == 0) return null;
         // MiniLM reads 256 word pieces at most; a wall of text costs time without adding meaning.
         var encoded = text.Length > MaxEncodedChars ? text[..MaxEncodedChars] : text;
-        var vector = Task.Run(() => Indexing.Embeddings.SentenceEmbedder.Instance.Encode(encoded));
+        var vector = Task.Run(() => _encoder.Encode(encoded));
         var idf = terms.Select(_index.SentenceIdf).ToArray();
         var names = new List<List<string>>();
         foreach (Match name in QuestionContext.NameWords().Matches(text))
