@@ -38,6 +38,16 @@ public class OnnxInt8Tests
     }
 
     [Fact]
+    public void Weights_wider_than_the_row_limit_stay_float()
+    {
+        var after = OnnxInt8.Describe(OnnxInt8.Quantize(Original, maxRows: SentenceEmbedder.Dimensions));
+        var floatWeights = after.Nodes.Where(n => n.OpType == "MatMul" && after.Initializers.ContainsKey(n.Inputs[1])).Select(n => after.Initializers[n.Inputs[1]]).ToList();
+        Assert.Equal(6, floatWeights.Count); // each layer's feed-forward output projection reads the 1,536-wide GELU output
+        Assert.All(floatWeights, w => Assert.Equal($"{Float} [1536,384]", Shape(w)));
+        Assert.Equal(30, after.Nodes.Count(n => n.OpType == "DynamicQuantizeMatMul"));
+    }
+
+    [Fact]
     public void The_rewrite_is_deterministic_and_leaves_every_other_node_and_initializer_as_it_was()
     {
         Assert.Equal(Quantized.Value, OnnxInt8.Quantize(Original));

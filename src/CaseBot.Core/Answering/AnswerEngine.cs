@@ -98,6 +98,7 @@ public sealed class AnswerEngine
         var ranked = new List<(int Candidate, double Score)>(features.Count);
         for (var i = 0; i < features.Count; i++) ranked.Add((i, ranker.Probability(features[i].Values)));
         ranked.Sort((x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Candidate.CompareTo(y.Candidate));
+        if (Settings.CurrencyFirst) PutCurrencyFirst(q, features, ranked);
         var best = r.Candidates[ranked[0].Candidate].Sentence;
         var shortAnswer = _composer.ShortAnswer(q, best);
         var decision = features[ranked[0].Candidate].Copy();
@@ -117,6 +118,24 @@ public sealed class AnswerEngine
             && (ranked.Count < 2 || ranked[1].Score < Settings.SecondSentenceRatio * ranked[0].Score
                 || !_extractor.Attributed(q, r.Candidates[ranked[1].Candidate].Sentence));
         return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted || unattributed };
+    }
+
+    /// <summary>
+    /// "How much was the £50 million contract worth in dollars?": the question names the currency its answer is in, so
+    /// a sentence close enough to be quoted that holds a sum in it goes first, its score and all, ahead of one that
+    /// only restates the question's own sum.
+    /// </summary>
+    private void PutCurrencyFirst(QuestionContext q, List<FeatureVector> features, List<(int Candidate, double Score)> ranked)
+    {
+        if (q.Currency == '\0' || q.Type != AnswerType.Money || features[ranked[0].Candidate][Feature.CurrencyMatch] == 1) return;
+        for (var i = 1; i < ranked.Count && ranked[i].Score >= Settings.SecondSentenceRatio * ranked[0].Score; i++)
+        {
+            if (features[ranked[i].Candidate][Feature.CurrencyMatch] != 1) continue;
+            var promoted = ranked[i];
+            ranked.RemoveAt(i);
+            ranked.Insert(0, promoted);
+            return;
+        }
     }
 
     /// <summary>The answer the analysis leads to when answering.</summary>

@@ -49,9 +49,12 @@ public sealed record EngineSettings
     /// <summary>Decline a question about someone's words ("what did X say", "how did X react") when neither quoted
     /// sentence gives X a speech verb ("X said", "according to X").</summary>
     public bool RequireAttribution { get; init; } = true;
+    /// <summary>A question asking for a sum in a currency ("in dollars") quotes first a sentence holding a sum in it when
+    /// the ranker rates it close enough to be quoted.</summary>
+    public bool CurrencyFirst { get; init; } = true;
     /// <summary>Questions are encoded by MiniLM with int8 weights (<see cref="Indexing.Embeddings.OnnxInt8"/>), compared
     /// with the float sentence vectors the index stores.</summary>
-    public bool Int8Questions { get; init; }
+    public bool Int8Questions { get; init; } = true;
     /// <summary>An engine model file (JSON, written by <c>casebot train</c>) instead of the shipped one.</summary>
     public string? ModelPath { get; init; }
 
