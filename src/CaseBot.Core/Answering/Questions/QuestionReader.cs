@@ -88,7 +88,7 @@ public sealed class QuestionReader
     {
         var common = new HashSet<string>(StringComparer.Ordinal);
         foreach (var word in words)
-            if (Indexing.Embeddings.SentenceEmbedder.Instance.IsCommonWord(word) && _index.Analyzer.Terms(word) is [var only]) common.Add(only);
+            if (_encoder.IsCommonWord(word) && _index.Analyzer.Terms(word) is [var only]) common.Add(only);
         return terms.Select(common.Contains).ToArray();
     }
 
