@@ -22,26 +22,23 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     public void A_sum_question_is_declined_when_only_a_runner_up_too_weak_to_be_quoted_holds_a_sum()
     {
         // The best sentence names West Midlands but no sum; the runners-up hold sums but rank far below it.
-        const string question = "how much did west midlands police pay palantir";
-        var answer = _bot.Ask(question);
-        Assert.False(answer.Answered);
-        Assert.Equal(0, answer.Confidence);
-
         // Before the rule, any runner-up's sum let the decider answer (wrongly) with the sum-less sentence.
-        using var loose = EngineFixture.OpenCase(EngineSettings.Default with { TypedRunnerUpQuoted = false });
-        Assert.True(loose.Ask(question).Confidence > 0);
+        AssertDeclinedByRule("how much did west midlands police pay palantir", EngineSettings.Default with { TypedRunnerUpQuoted = false });
     }
 
     [Theory]
     [InlineData("what did Peter Thiel say about Khan's decision?")]             // he is named only as Palantir's co-founder
     [InlineData("what did Amazon and Microsoft say about the mayor's decision?")] // Palantir names them; they say nothing
-    public void A_question_about_someones_words_is_declined_when_no_quoted_sentence_gives_them_a_speech_verb(string question)
+    public void A_question_about_someones_words_is_declined_when_no_quoted_sentence_gives_them_a_speech_verb(string question) =>
+        AssertDeclinedByRule(question, EngineSettings.Default with { RequireAttribution = false });
+
+    /// <summary>Declined by a rule (confidence 0, the decider not asked), and given a confidence without it.</summary>
+    private void AssertDeclinedByRule(string question, EngineSettings withoutRule)
     {
         var answer = _bot.Ask(question);
         Assert.False(answer.Answered);
         Assert.Equal(0, answer.Confidence);
-
-        using var loose = EngineFixture.OpenCase(EngineSettings.Default with { RequireAttribution = false });
+        using var loose = EngineFixture.OpenCase(withoutRule);
         Assert.True(loose.Ask(question).Confidence > 0);
     }
 
