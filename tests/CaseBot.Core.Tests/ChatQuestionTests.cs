@@ -65,6 +65,8 @@ public class ChatQuestionTests
     [InlineData("how does palantir pitch its software to police forces", AnswerType.Manner)]
     [InlineData("what is the 50 million contract worth in dollars", AnswerType.Money)]
     [InlineData("how much is the MoD paying palantir", AnswerType.Money)]
+    [InlineData("What was the contract worth in US dollars?", AnswerType.Money)]
+    [InlineData("what was the proposed Met deal worth", AnswerType.Money)]
     [InlineData("how many officers would the Met cut", AnswerType.Count)]
     [InlineData("which party is Stella Creasy in", AnswerType.Party)]
     [InlineData("when did the mayor block the contract", AnswerType.Date)]

@@ -31,7 +31,7 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"\b(why|how come|what (?:was|is|were|are) the (?:reason|reasons|rationale|grounds|motive)|for what reason|on what grounds)\b", O)]
     private static partial Regex ReasonWords();
 
-    [GeneratedRegex(@"\b(in|into) (dollars|pounds|euros|sterling|usd|gbp|eur)\b|\bhow much\b(?!\s+(?:faster|slower|more|less|longer|shorter|bigger|smaller|better|worse|time|data)\b)(?=.*\b(cost|costs|worth|spen[dt]|spending|price|paid|pay|paying|budget|valued|value|fund|funding|money|earmark|contract|deal|fine|salary|revenue|profit|raise|raised|sum|charge|business|contracts)\b)|\bwhat (?:was|is|were) the (?:cost|price|value|budget|fee|fine|sum)\b", O)]
+    [GeneratedRegex(@"\b(in|into) (?:(?:us|u\.s\.|american|british|uk)\s+)?(dollars|pounds|euros|sterling|usd|gbp|eur)\b|\bwhat (?:is|was|were|are) (?:the |it |that |this |their |its )?(?:[\w-]+\s+){0,4}?worth\b|\bhow much\b(?!\s+(?:faster|slower|more|less|longer|shorter|bigger|smaller|better|worse|time|data)\b)(?=.*\b(cost|costs|worth|spen[dt]|spending|price|paid|pay|paying|budget|valued|value|fund|funding|money|earmark|contract|deal|fine|salary|revenue|profit|raise|raised|sum|charge|business|contracts)\b)|\bwhat (?:was|is|were) the (?:cost|price|value|budget|fee|fine|sum)\b", O)]
     private static partial Regex MoneyWords();
 
     [GeneratedRegex(@"\b(what (?:percentage|percent|proportion|share|fraction)|how many percent|what per ?cent)\b", O)]
