@@ -31,7 +31,7 @@ public sealed class AnswerEngine
         Settings = settings;
         Model = model ?? (settings.ModelPath is { Length: > 0 } path ? EngineModel.LoadFile(path) : EngineModel.Default);
         Threshold = settings.AnswerThreshold >= 0 ? settings.AnswerThreshold : Model.Threshold;
-        _reader = new QuestionReader(index, settings.Int8Questions ? Indexing.Embeddings.SentenceEmbedder.Int8Instance : Indexing.Embeddings.SentenceEmbedder.Instance);
+        _reader = new QuestionReader(index, Indexing.Embeddings.SentenceEmbedder.ForQuestions(settings.Int8Questions));
         _retriever = new SentenceRetriever(index, settings);
         _extractor = new EvidenceExtractor(index);
         _composer = new AnswerComposer(index, settings);
@@ -55,7 +55,8 @@ public sealed class AnswerEngine
         /// Declined whatever the decider says: the question wants a sum, a date, a count, a duration, a percentage or a
         /// party and neither the chosen sentence's window nor a runner-up close enough to be quoted with it holds one,
         /// or (when <see cref="EngineSettings.DeclineNumberMismatch"/>) a number the question states is missing where
-        /// the chosen sentence states another. Names are left to the decider: too many words are capitalised.
+        /// the chosen sentence states another, or the question asks what someone said and neither quoted sentence gives
+        /// that speaker a speech verb. Names are left to the decider: too many words are capitalised.
         /// </summary>
         public bool Gated { get; init; }
     }
@@ -110,12 +111,12 @@ public sealed class AnswerEngine
         var typeMissing = Settings.RequireTypedAnswer && AnswerTypes.IsStrict(q.Type)
             && features[ranked[0].Candidate][Feature.TypedInWindow] == 0
             && (ranked.Count < 2 || features[ranked[1].Candidate][Feature.TypedFound] == 0
-                || (Settings.TypedRunnerUpQuoted && ranked[1].Score < Settings.SecondSentenceRatio * ranked[0].Score));
+                || (Settings.TypedRunnerUpQuoted && !Settings.QuotedBeside(ranked[1].Score, ranked[0].Score)));
         // "What did the 2021 report say" where the text has a 2023 report: the premise is not the text's.
         var contradicted = Settings.DeclineNumberMismatch && decision[Feature.NumberMismatch] == 1;
         // "What did Peter Thiel say": a quote that only mentions him does not say; neither sentence quoted gives him words.
         var unattributed = Settings.RequireAttribution && !_extractor.Attributed(q, best)
-            && (ranked.Count < 2 || ranked[1].Score < Settings.SecondSentenceRatio * ranked[0].Score
+            && (ranked.Count < 2 || !Settings.QuotedBeside(ranked[1].Score, ranked[0].Score)
                 || !_extractor.Attributed(q, r.Candidates[ranked[1].Candidate].Sentence));
         return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted || unattributed };
     }
@@ -128,7 +129,7 @@ public sealed class AnswerEngine
     private void PutCurrencyFirst(QuestionContext q, List<FeatureVector> features, List<(int Candidate, double Score)> ranked)
     {
         if (q.Currency == '\0' || q.Type != AnswerType.Money || features[ranked[0].Candidate][Feature.CurrencyMatch] == 1) return;
-        for (var i = 1; i < ranked.Count && ranked[i].Score >= Settings.SecondSentenceRatio * ranked[0].Score; i++)
+        for (var i = 1; i < ranked.Count && Settings.QuotedBeside(ranked[i].Score, ranked[0].Score); i++)
         {
             if (features[ranked[i].Candidate][Feature.CurrencyMatch] != 1) continue;
             var promoted = ranked[i];

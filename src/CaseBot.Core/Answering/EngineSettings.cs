@@ -24,6 +24,9 @@ public sealed record EngineSettings
     /// <summary>Quote the runner-up sentence too when the ranker rates it at least this share of the best. 0.3 against
     /// 0.6 raised cross-validated answer-hit on every set (`casebot train --set SecondSentenceRatio=…`; README).</summary>
     public double SecondSentenceRatio { get; init; } = 0.3;
+
+    /// <summary>Whether a sentence the ranker scores <paramref name="score"/> is quoted beside the best one (<paramref name="best"/>).</summary>
+    public bool QuotedBeside(double score, double best) => score >= SecondSentenceRatio * best;
     /// <summary>A longer quoted sentence is cut to its most relevant stretch of about this many characters (260 against
     /// 220 raised cross-validated answer-hit on the chat questions and SQuAD; README).</summary>
     public int MaxQuoteChars { get; init; } = 260;

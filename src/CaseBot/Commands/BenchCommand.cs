@@ -4,6 +4,7 @@ using CaseBot.Core;
 using CaseBot.Core.Corpus;
 using CaseBot.Core.Evaluation;
 using CaseBot.Core.Indexing;
+using CaseBot.Core.Indexing.Embeddings;
 
 namespace CaseBot.Cli.Commands;
 
@@ -67,7 +68,7 @@ internal static class BenchCommand
                 // The part of the answer path no lexical work can shorten: MiniLM reading the question alone, with the
                 // encoder the engine uses and with the other one.
                 var int8 = bot.Engine.Settings.Int8Questions;
-                foreach (var (name, encoder) in new[] { (int8 ? "int8 (the engine's)" : "float (the engine's)", Encoder(int8)), (int8 ? "float" : "int8", Encoder(!int8)) })
+                foreach (var (name, encoder) in new[] { (int8 ? "int8 (the engine's)" : "float (the engine's)", SentenceEmbedder.ForQuestions(int8)), (int8 ? "float" : "int8", SentenceEmbedder.ForQuestions(!int8)) })
                 {
                     var encoding = new List<double>(texts.Length);
                     foreach (var q in texts.Take(200)) encoder.Encode(q); // warm-up
@@ -97,10 +98,7 @@ internal static class BenchCommand
     }
 
     /// <summary>The nearest-rank percentile of sorted milliseconds.</summary>
-    private static Core.Indexing.Embeddings.SentenceEmbedder Encoder(bool int8) =>
-        int8 ? Core.Indexing.Embeddings.SentenceEmbedder.Int8Instance : Core.Indexing.Embeddings.SentenceEmbedder.Instance;
-
-    private static double Percentile(List<double> sorted, double p) =>
+    internal static double Percentile(List<double> sorted, double p) =>
         sorted[Math.Clamp((int)Math.Ceiling(sorted.Count * p / 100) - 1, 0, sorted.Count - 1)];
 
     private static (double Seconds, int Documents, int Passages, long Encoded) TimeBuild(string corpusPath, string folder)

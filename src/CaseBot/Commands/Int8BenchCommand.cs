@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using CaseBot.Core.Corpus;
+using CaseBot.Core.Evaluation;
 using CaseBot.Core.Indexing.Embeddings;
 
 namespace CaseBot.Cli.Commands;
 
 /// <summary>
-/// <c>casebot int8-bench</c> (hidden): the evidence for or against the int8 question encoder (<see cref="OnnxInt8"/>).
+/// <c>casebot int8-bench</c>: the evidence for or against the int8 question encoder (<see cref="OnnxInt8"/>).
 /// Load time, one-at-a-time encoding latency for fp32 and int8, how far int8 vectors stray from fp32 (cosine), and
 /// whether the nearest corpus sentence to each case question changes. Figures only; nothing here asserts.
 /// </summary>
@@ -18,14 +18,23 @@ internal static class Int8BenchCommand
         var corpus = CommonOptions.Corpus();
         var questions = new Option<string>("--questions") { Description = "Questions to time (JSONL, field question)", Required = true };
         var cases = new Option<string[]>("--case-questions") { Description = "Case questions (JSONL) for nearest-sentence agreement", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("int8-bench", "Compare the fp32 and int8 MiniLM encoders.") { Hidden = true };
+        var command = new Command("int8-bench", "Compare the fp32 and int8 MiniLM encoders.");
         command.Options.Add(corpus);
         command.Options.Add(questions);
         command.Options.Add(cases);
         command.SetAction(parse =>
         {
-            var texts = Questions(parse.GetValue(questions)!);
-            var caseQuestions = (parse.GetValue(cases) ?? []).SelectMany(Questions).ToList();
+            List<string> texts, caseQuestions;
+            try
+            {
+                texts = GoldQuestion.Load(parse.GetValue(questions)!).Select(q => q.Question).ToList();
+                caseQuestions = (parse.GetValue(cases) ?? []).SelectMany(GoldQuestion.Load).Select(q => q.Question).ToList();
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
             var sentences = Directory.GetFiles(parse.GetValue(corpus)!, "*.txt").Order(StringComparer.Ordinal)
                 .Select(File.ReadAllText)
                 .SelectMany(t => SentenceSplitter.Split(t).Select(s => t.Substring(s.Start, s.Length).Trim()))
@@ -69,7 +78,7 @@ internal static class Int8BenchCommand
             for (var v = 0; v < variants.Length; v++)
             {
                 ms[v].Sort();
-                Console.WriteLine($"encode {(variants[v].Int8 ? "int8" : "fp32")} x{variants[v].Threads}: p50 {Percentile(ms[v], 50):F3} ms  p99 {Percentile(ms[v], 99):F3} ms  mean {ms[v].Average():F3} ms");
+                Console.WriteLine($"encode {(variants[v].Int8 ? "int8" : "fp32")} x{variants[v].Threads}: p50 {BenchCommand.Percentile(ms[v], 50):F3} ms  p99 {BenchCommand.Percentile(ms[v], 99):F3} ms  mean {ms[v].Average():F3} ms");
             }
             foreach (var encoder in encoders) encoder.Dispose();
             var (reference, quantized) = (vectors[0], vectors[1]);
@@ -102,10 +111,6 @@ internal static class Int8BenchCommand
         return command;
     }
 
-    private static List<string> Questions(string path) =>
-        File.ReadLines(path).Where(l => l.Trim().Length > 0)
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("question").GetString() ?? "").ToList();
-
     private static void Agreement(string what, float[][] a, float[][] b)
     {
         var cosines = a.Zip(b, SentenceEmbedder.Cosine).ToList();
@@ -119,8 +124,4 @@ internal static class Int8BenchCommand
             if (SentenceEmbedder.Cosine(q, sentences[i]) > SentenceEmbedder.Cosine(q, sentences[best])) best = i;
         return best;
     }
-
-    /// <summary>The nearest-rank percentile of sorted milliseconds.</summary>
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted[Math.Clamp((int)Math.Ceiling(sorted.Count * p / 100) - 1, 0, sorted.Count - 1)];
 }

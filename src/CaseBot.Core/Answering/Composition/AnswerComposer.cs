@@ -5,15 +5,15 @@ using CaseBot.Core.Indexing;
 
 namespace CaseBot.Core.Answering.Composition;
 
+/// <summary>A short-answer candidate, and whether it stands near enough to the question's words to be the headline.</summary>
+public readonly record struct ShortCandidate(string Text, bool Near);
+
 /// <summary>
 /// Third stage: turns the ranked sentences into what CaseBot says: verbatim quotes with their document id and date,
 /// and a short answer only when the question asks for a concrete type and a whole candidate of that type stands in
 /// the quoted sentence (or, asked for several names, the whole list of them the sentence gives). Reasons, manners,
 /// yes/no and descriptions get the quote without a headline.
 /// </summary>
-/// <summary>A short-answer candidate, and whether it stands near enough to the question's words to be the headline.</summary>
-public readonly record struct ShortCandidate(string Text, bool Near);
-
 public sealed partial class AnswerComposer(SearchIndex index, EngineSettings settings)
 {
     [System.Text.RegularExpressions.GeneratedRegex(@",|;|\s(?:and|or|but|while)\s|\s[–—-]\s")]
@@ -82,7 +82,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
             for (var next = ordinal + 1; next < siblings.Count && next <= ordinal + settings.ListLines; next++) chosen.Add(siblings[next]);
             if (chosen.Count > 1) return chosen;
         }
-        if (ranked.Count > 1 && ranked[1].Score >= settings.SecondSentenceRatio * ranked[0].Score) chosen.Add(ranked[1].Sentence);
+        if (ranked.Count > 1 && settings.QuotedBeside(ranked[1].Score, ranked[0].Score)) chosen.Add(ranked[1].Sentence);
         return chosen;
     }
 

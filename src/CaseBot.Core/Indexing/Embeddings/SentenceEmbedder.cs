@@ -29,10 +29,14 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>
     /// The process-wide encoder for questions, int8 weights where MiniLM reads its 384-wide hidden state (the
     /// feed-forward output projections stay float: <see cref="OnnxInt8.Quantize"/>): about 2 ms a question here against
-    /// 3.1–3.4 ms; two threads, as for the float encoder (`bench`: answer path p50 4.0 ms against 4.7 with one). Its vectors are compared with the stored float sentence vectors, which agree with the float
-    /// question's nearest sentence more often than int8 sentence vectors do; they are never stored.
+    /// 3.1–3.4 ms; two threads, as for the float encoder (`bench`: answer path p50 4.0 ms against 4.7 with one). Its
+    /// vectors are compared with the stored float sentence vectors, which agree with the float question's nearest
+    /// sentence more often than int8 sentence vectors do; they are never stored.
     /// </summary>
     public static SentenceEmbedder Int8Instance => SharedInt8.Value;
+
+    /// <summary>The shared encoder questions are read with: <see cref="Int8Instance"/> or <see cref="Instance"/>.</summary>
+    public static SentenceEmbedder ForQuestions(bool int8) => int8 ? Int8Instance : Instance;
 
     private readonly SessionOptions _options;
     private readonly InferenceSession _session;
