@@ -96,10 +96,14 @@ public sealed class SearchIndex : IDisposable
         _sentencePrefixes = new HashSet<string>?[sentences.Count];
         _sentenceSpans = new List<Answering.Candidates.TypedSpan>?[sentences.Count];
         _vocabulary = new Lazy<Vocabulary>(() => Vocabulary.Of(documentList.Select(d => d.Text)));
+        _nearest = new Lazy<Embeddings.NearestVectors>(() => new Embeddings.NearestVectors(Vectors));
     }
 
     /// <summary>Each sentence's MiniLM vector (unit length), parallel to <see cref="Sentences"/>.</summary>
     public float[][] Vectors { get; }
+
+    /// <summary>The sentences nearest a question by cosine, through int8 copies of <see cref="Vectors"/> made on first use.</summary>
+    public Embeddings.NearestVectors NearestVectors => _nearest.Value;
 
     /// <summary>Each document's own metadata (date, byline, kind), parallel to <see cref="Documents"/>.</summary>
     public IReadOnlyList<DocumentMetadata> Metadata { get; }
@@ -125,6 +129,7 @@ public sealed class SearchIndex : IDisposable
     private readonly string[]?[] _sentenceTerms;
     private readonly List<Answering.Candidates.TypedSpan>?[] _sentenceSpans;
     private readonly Lazy<Vocabulary> _vocabulary;
+    private readonly Lazy<Embeddings.NearestVectors> _nearest;
 
     public string Folder { get; }
     public IndexManifest Manifest { get; }

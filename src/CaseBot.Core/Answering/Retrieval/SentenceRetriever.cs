@@ -1,4 +1,3 @@
-using System.Buffers;
 using CaseBot.Core.Answering.Questions;
 using CaseBot.Core.Indexing;
 using Lucene.Net.Index;
@@ -88,41 +87,8 @@ public sealed class SentenceRetriever
         var k = _settings.SemanticCandidates;
         if (k <= 0 || _index.SentenceCount > _settings.SemanticScanLimit) return [];
         var found = new HashSet<int>(lexical.Select(h => _index.SentenceOf(h.Doc)));
-        var vectors = _index.Vectors;
-        var question = q.Vector;
-        var quotable = _quotable.Value;
-
-        // Shortlist with the SIMD dot product: every sentence that could be among the k best by the exact cosine
-        // (k plus the lexical hits that will be skipped, then anything within the two sums' error of the last).
-        var scores = ArrayPool<float>.Shared.Rent(vectors.Length);
-        var keep = k + found.Count;
-        var floor = new PriorityQueue<int, float>(keep + 1);
-        for (var s = 0; s < vectors.Length; s++)
-        {
-            if (!quotable[s]) continue;
-            var cos = scores[s] = Indexing.Embeddings.SentenceEmbedder.FastCosine(question, vectors[s]);
-            if (floor.Count < keep) floor.Enqueue(s, cos);
-            else if (cos > PeekPriority(floor)) floor.EnqueueDequeue(s, cos);
-        }
-        var cutoff = floor.Count < keep ? float.NegativeInfinity : PeekPriority(floor) - 2 * Indexing.Embeddings.SentenceEmbedder.FastCosineError;
-
-        // Then exactly the original selection, on the shortlist only: same cosines, same queue, same order.
-        var best = new PriorityQueue<int, float>(k + 1);
-        for (var s = 0; s < vectors.Length; s++)
-        {
-            if (!quotable[s] || scores[s] < cutoff || found.Contains(s)) continue;
-            var cos = Indexing.Embeddings.SentenceEmbedder.Cosine(question, vectors[s]);
-            best.Enqueue(s, cos);
-            if (best.Count > k) best.Dequeue();
-        }
-        ArrayPool<float>.Shared.Return(scores);
-        var result = new List<int>(best.Count);
-        while (best.TryDequeue(out var s, out _)) result.Add(s);
-        result.Reverse();
-        return result;
+        return _index.NearestVectors.Nearest(q.Vector, k, _quotable.Value, found);
     }
-
-    private static float PeekPriority(PriorityQueue<int, float> queue) => queue.TryPeek(out _, out var priority) ? priority : float.NegativeInfinity;
 
     /// <summary>
     /// Top hits with an in-order collector: for pure OR queries Lucene otherwise picks its out-of-order scorer, whose

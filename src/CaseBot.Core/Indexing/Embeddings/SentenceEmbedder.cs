@@ -128,33 +128,11 @@ public sealed class SentenceEmbedder : IDisposable
     }
 
     /// <summary>
-    /// The same dot product with SIMD lanes, several times faster but summed in another order: it may differ from
-    /// <see cref="Cosine"/> by up to <see cref="FastCosineError"/>. For shortlists, never for a feature value.
+    /// A bound on how far a float dot product of two unit vectors, summed in any order, is from the exact one: each sum
+    /// of n products errs by at most about n·2⁻²⁴ of the sum of their magnitudes (≤ 1), here 384·6e-8 ≈ 2.3e-5; the
+    /// bound covers two such sums with room to spare (<see cref="NearestVectors"/>).
     /// </summary>
-    public static float FastCosine(float[] a, float[] b)
-    {
-        var n = Math.Min(a.Length, b.Length);
-        var width = System.Numerics.Vector<float>.Count;
-        var x = MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(a.AsSpan(0, n));
-        var y = MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(b.AsSpan(0, n));
-        System.Numerics.Vector<float> s0 = default, s1 = default;
-        var i = 0;
-        for (; i + 1 < x.Length; i += 2)
-        {
-            s0 += x[i] * y[i];
-            s1 += x[i + 1] * y[i + 1];
-        }
-        if (i < x.Length) s0 += x[i] * y[i];
-        var dot = System.Numerics.Vector.Sum(s0 + s1);
-        for (var j = x.Length * width; j < n; j++) dot += a[j] * b[j];
-        return dot;
-    }
-
-    /// <summary>
-    /// A bound on |<see cref="FastCosine"/> − <see cref="Cosine"/>| for unit vectors: each float sum of n products
-    /// errs by at most about n·2⁻²⁴ of the sum of their magnitudes (≤ 1), here 384·6e-8 ≈ 2.3e-5 each, doubled.
-    /// </summary>
-    public const float FastCosineError = 1e-4f;
+    public const float DotRoundingError = 1e-4f;
 
     /// <summary>
     /// The vectors of texts already split into word pieces, padded to the longest in the batch. Mean pooling over the
