@@ -1,10 +1,46 @@
 using CaseBot.Core.Answering;
+using CaseBot.Core.Answering.Features;
+using CaseBot.Core.Answering.Questions;
+using CaseBot.Core.Answering.Retrieval;
+using CaseBot.Core.Evaluation;
+using CaseBot.Core.Indexing.Embeddings;
 
 namespace CaseBot.Core.Tests;
 
 public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixture>
 {
     private readonly ICaseBot _bot = fixture.Bot;
+
+    [Fact]
+    public void Features_worked_out_while_the_question_vector_is_encoded_equal_those_worked_out_after_it()
+    {
+        using var held = fixture.Bot.AcquireIndex();
+        var index = held.Index.Index;
+        var settings = EngineSettings.Default;
+        var reader = new QuestionReader(index, SentenceEmbedder.ForQuestions(settings.Int8Questions));
+        var retriever = new SentenceRetriever(index, settings);
+        var extractor = new EvidenceExtractor(index);
+        var questions = GoldQuestion.Load(Path.Combine(TestPaths.RepoRoot, "eval", "case-chat-dev.jsonl"));
+        var semanticOnly = 0;
+        foreach (var question in questions)
+        {
+            if (reader.Read(question.Question) is not { } q) continue;
+            var lexical = retriever.Lexical(q);
+            var early = extractor.Lexical(q, lexical.Candidates, lexical.TopDoc);
+            var staged = retriever.Complete(q, lexical);
+            var whole = retriever.Retrieve(q);
+            Assert.Equal(whole is null, staged is null);
+            if (whole is null || staged is null) continue;
+            Assert.Equal(whole.Candidates, staged.Candidates);
+            Assert.Equal(whole.Docs, staged.Docs);
+            Assert.Equal(whole.TopDoc, staged.TopDoc);
+            semanticOnly += staged.Candidates.Count - early.Count;
+            var expected = extractor.Extract(q, whole).Select(f => f.Values).ToList();
+            var actual = extractor.Extract(q, staged, early).Select(f => f.Values).ToList();
+            Assert.Equal(expected, actual);
+        }
+        Assert.True(semanticOnly > 0, "no question had semantic candidates: the test checked only the lexical stage");
+    }
 
     [Fact]
     public void Procurement_question_is_answered_from_document_004_with_a_cited_quote()

@@ -86,8 +86,11 @@ public sealed class AnswerEngine
     {
         var q = _reader.Read(cleaned);
         if (q is null) return null;
-        var r = _retriever.Retrieve(q);
-        return r is null ? null : new Gathered(q, r, _extractor.Extract(q, r));
+        // The lexical stage and its features need no question vector: they run while the encoder reads the question.
+        var lexical = _retriever.Lexical(q);
+        var early = _extractor.Lexical(q, lexical.Candidates, lexical.TopDoc);
+        var r = _retriever.Complete(q, lexical);
+        return r is null ? null : new Gathered(q, r, _extractor.Extract(q, r, early));
     }
 
     internal Analysis? Analyse(string cleaned, TreeModel ranker) => Gather(cleaned) is { } g ? Rank(g, ranker) : null;

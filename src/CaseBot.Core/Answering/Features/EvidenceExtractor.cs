@@ -39,11 +39,44 @@ public sealed class EvidenceExtractor
         _docHints = index.Metadata.Select(m => new HashSet<string>(m.HintWords(), StringComparer.OrdinalIgnoreCase)).ToArray();
     }
 
-    /// <summary>Features of every candidate, in the candidates' order.</summary>
-    public List<FeatureVector> Extract(QuestionContext q, Retrieval.Retrieval r)
+    /// <summary>
+    /// Features of every candidate, in the candidates' order. <paramref name="lexical"/>, when given, holds the
+    /// <see cref="Lexical"/> features of the first candidates, worked out while the question vector was on its way.
+    /// </summary>
+    public List<FeatureVector> Extract(QuestionContext q, Retrieval.Retrieval r, List<FeatureVector>? lexical = null)
+    {
+        var result = lexical ?? new List<FeatureVector>(r.Candidates.Count);
+        result.AddRange(Lexical(q, r.Candidates, r.TopDoc, result.Count));
+        var cosines = r.Candidates.Select(c => SentenceCos(q, c.Sentence)).ToArray();
+        var bestCos = cosines.Length > 0 ? cosines.Max() : 0;
+        var cosOrder = cosines.Select((v, i) => (v, i)).OrderByDescending(p => p.v).ThenBy(p => p.i).Select(p => p.i).ToArray();
+        var cosRank = new int[cosines.Length];
+        for (var k = 0; k < cosOrder.Length; k++) cosRank[cosOrder[k]] = k;
+        for (var ci = 0; ci < r.Candidates.Count; ci++)
+        {
+            var f = result[ci];
+            var sentence = _index.Sentences[r.Candidates[ci].Sentence];
+            var siblings = _index.SentencesOfDocument[sentence.Doc];
+            f[Feature.Semantic] = cosines[ci];
+            var windowCos = cosines[ci];
+            for (var n = sentence.Ordinal - 1; n <= sentence.Ordinal + 1; n += 2)
+                if (n >= 0 && n < siblings.Count) windowCos = Math.Max(windowCos, SentenceCos(q, siblings[n]));
+            f[Feature.SemanticWindow] = windowCos;
+            f[Feature.SemanticRank] = 1.0 / (1 + cosRank[ci]);
+            f[Feature.SemanticGap] = bestCos - cosines[ci];
+            f.ReplaceNonFinite();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Every feature but the semantic ones, which need the question vector, for the candidates from
+    /// <paramref name="from"/> on. <paramref name="topDoc"/> is the best-ranked document.
+    /// </summary>
+    public List<FeatureVector> Lexical(QuestionContext q, IReadOnlyList<Candidate> candidates, int topDoc, int from = 0)
     {
         // Semantic-only candidates have no BM25; a question none of whose sentences matched lexically scores them 0.
-        var maxBm25 = r.Candidates.Count > 0 ? Math.Max(r.Candidates.Max(c => c.Bm25), 1e-9) : 1;
+        var maxBm25 = candidates.Count > 0 ? Math.Max(candidates.Max(c => c.Bm25), 1e-9) : 1;
         var maxIdf = Math.Log(1 + (_index.SentenceCount + 0.5) / 0.5);
         double unknown = 0, unknownRare = 0;
         var rare = Rarest(q);
@@ -53,21 +86,15 @@ public sealed class EvidenceExtractor
             unknown += q.Idf[i];
             if (!q.Common[i]) unknownRare += q.Idf[i];
         }
-        var result = new List<FeatureVector>(r.Candidates.Count);
-        var cosines = r.Candidates.Select(c => SentenceCos(q, c.Sentence)).ToArray();
-        var bestCos = cosines.Length > 0 ? cosines.Max() : 0;
-        var cosOrder = cosines.Select((v, i) => (v, i)).OrderByDescending(p => p.v).ThenBy(p => p.i).Select(p => p.i).ToArray();
-        var cosRank = new int[cosines.Length];
-        for (var k = 0; k < cosOrder.Length; k++) cosRank[cosOrder[k]] = k;
+        var result = new List<FeatureVector>(Math.Max(0, candidates.Count - from));
         // Sets refilled for each candidate rather than allocated anew: most of this method's garbage was these.
         var sentenceSet = new HashSet<string>(StringComparer.Ordinal);
         var window = new HashSet<string>(StringComparer.Ordinal);
         var questionBigrams = new HashSet<string>(q.Bigrams, StringComparer.Ordinal);
         var bigramsFound = new HashSet<string>(StringComparer.Ordinal);
-        var ci = -1;
-        foreach (var c in r.Candidates)
+        for (var ci = from; ci < candidates.Count; ci++)
         {
-            ci++;
+            var c = candidates[ci];
             var f = new FeatureVector();
             var sentence = _index.Sentences[c.Sentence];
             var terms = _index.SentenceTerms(c.Sentence);
@@ -117,7 +144,7 @@ public sealed class EvidenceExtractor
             f[Feature.BigramCoverage] = q.Bigrams.Count == 0 ? 1 : bigramsFound.Count / (double)q.Bigrams.Count;
             f[Feature.DocRelative] = c.DocRelative;
             f[Feature.DocRank] = 1.0 / (1 + c.DocRank);
-            f[Feature.TopDoc] = sentence.Doc == r.TopDoc ? 1 : 0;
+            f[Feature.TopDoc] = sentence.Doc == topDoc ? 1 : 0;
             f[Feature.TypedFound] = typed > 0 ? 1 : 0;
             f[Feature.TypedCount] = Math.Min(typed, 3) / 3.0;
             f[Feature.Kind] = (int)q.Type;
@@ -139,13 +166,6 @@ public sealed class EvidenceExtractor
             f[Feature.CurrencyMatch] = q.Currency != '\0' && spans.Any(s => s.Type == AnswerType.Money && s.Currency == q.Currency) ? 1 : 0;
             f[Feature.TypedInWindow] = typed > 0 || typedNearby ? 1 : 0;
             f[Feature.Concrete] = concrete ? 1 : 0;
-            f[Feature.Semantic] = cosines[ci];
-            var windowCos = cosines[ci];
-            for (var n = sentence.Ordinal - 1; n <= sentence.Ordinal + 1; n += 2)
-                if (n >= 0 && n < siblings.Count) windowCos = Math.Max(windowCos, SentenceCos(q, siblings[n]));
-            f[Feature.SemanticWindow] = windowCos;
-            f[Feature.SemanticRank] = 1.0 / (1 + cosRank[ci]);
-            f[Feature.SemanticGap] = bestCos - cosines[ci];
             f[Feature.CorpusScale] = Math.Round(Math.Log10(Math.Max(10, _index.SentenceCount)) / 5, 2);
             f.ReplaceNonFinite();
             result.Add(f);

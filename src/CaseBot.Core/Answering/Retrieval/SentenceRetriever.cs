@@ -14,6 +14,12 @@ public sealed record Candidate(int Sentence, double Bm25, int Bm25Rank, double D
 public sealed record Retrieval(List<Candidate> Candidates, List<RankedDoc> Docs, int TopDoc);
 
 /// <summary>
+/// What the lexical stage found: its quotable candidates, the top document, each document's score, every sentence hit
+/// (quotable or not) and how many there were.
+/// </summary>
+public sealed record LexicalRetrieval(List<Candidate> Candidates, int TopDoc, Dictionary<int, double> DocScore, HashSet<int> Found, int SentenceHits);
+
+/// <summary>
 /// First stage: BM25 over sentences and over whole documents (terms plus weighted adjacent pairs). Every sentence
 /// that shares a term can be a candidate, whichever document it is in.
 /// </summary>
@@ -33,14 +39,17 @@ public sealed class SentenceRetriever
         _quotable = new Lazy<bool[]>(() => Enumerable.Range(0, index.SentenceCount).Select(Quotable).ToArray());
     }
 
-    public Retrieval? Retrieve(QuestionContext q)
+    /// <summary>Both stages at once: <see cref="Lexical"/>, then <see cref="Complete"/>.</summary>
+    public Retrieval? Retrieve(QuestionContext q) => Complete(q, Lexical(q));
+
+    /// <summary>
+    /// The lexical stage, which needs no question vector: runs while the encoder reads the question. Its candidates
+    /// keep their values in the full retrieval, since semantic-only documents join the ranking with no score.
+    /// </summary>
+    public LexicalRetrieval Lexical(QuestionContext q)
     {
         var docHits = Search(TermsQuery(L.DocumentText, q.Terms, L.DocumentBigrams, q.Bigrams, _settings.DocBigramWeight), _settings.DocumentCandidates);
         var sentenceHits = Search(TermsQuery(L.SentenceText, q.Terms, L.SentenceBigrams, q.Bigrams, _settings.SentenceBigramWeight), _settings.SentenceCandidates);
-        var semantic = SemanticNeighbours(q, sentenceHits);
-        if (sentenceHits.Length == 0 && semantic.Count == 0) return null;
-        if (!sentenceHits.Any(h => Quotable(_index.SentenceOf(h.Doc))) && semantic.Count == 0) return null;
-
         var maxDoc = docHits.Length > 0 ? docHits[0].Score : 1f;
         var maxSentence = sentenceHits.Length > 0 ? sentenceHits[0].Score : 1f;
         var docScore = new Dictionary<int, double>();
@@ -53,28 +62,50 @@ public sealed class SentenceRetriever
         }
         foreach (var (d, s) in bestSentenceOfDoc)
             docScore[d] = docScore.GetValueOrDefault(d) + _settings.DocSentenceWeight * s;
-        foreach (var s in semantic) docScore.TryAdd(_index.Sentences[s].Doc, 0);
-        var ranked = docScore.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).ToList();
-        var top = Math.Max(ranked[0].Value, 1e-9);
-        var docRank = new Dictionary<int, int>();
-        for (var i = 0; i < ranked.Count; i++) docRank[ranked[i].Key] = i;
+        var (top, docRank, topDoc) = Standing(docScore);
 
-        var candidates = new List<Candidate>(sentenceHits.Length + semantic.Count);
+        var candidates = new List<Candidate>(sentenceHits.Length + _settings.SemanticCandidates);
         for (var i = 0; i < sentenceHits.Length; i++)
         {
             var s = _index.SentenceOf(sentenceHits[i].Doc);
             if (!Quotable(s)) continue;
             var d = _index.Sentences[s].Doc;
-            candidates.Add(new Candidate(s, sentenceHits[i].Score, i, docScore.GetValueOrDefault(d) / top, docRank.GetValueOrDefault(d, ranked.Count)));
+            candidates.Add(new Candidate(s, sentenceHits[i].Score, i, docScore.GetValueOrDefault(d) / top, docRank.GetValueOrDefault(d, docScore.Count)));
         }
+        var found = new HashSet<int>(sentenceHits.Select(h => _index.SentenceOf(h.Doc)));
+        return new LexicalRetrieval(candidates, topDoc, docScore, found, sentenceHits.Length);
+    }
+
+    /// <summary>
+    /// The semantic stage: waits for the question vector and adds the sentences nearest it that lexical search did
+    /// not find. Null when neither stage found a sentence that may be quoted.
+    /// </summary>
+    public Retrieval? Complete(QuestionContext q, LexicalRetrieval lexical)
+    {
+        var semantic = SemanticNeighbours(q, lexical.Found);
+        if (lexical.Candidates.Count == 0 && semantic.Count == 0) return null;
+        var docScore = lexical.DocScore;
+        foreach (var s in semantic) docScore.TryAdd(_index.Sentences[s].Doc, 0);
+        var (top, docRank, topDoc) = Standing(docScore);
+        var candidates = lexical.Candidates;
         // Sentences that share no word with the question but say the same thing ("hoovered up" for "aggregation").
         foreach (var s in semantic)
         {
             var d = _index.Sentences[s].Doc;
-            candidates.Add(new Candidate(s, 0, sentenceHits.Length, docScore.GetValueOrDefault(d) / top, docRank.GetValueOrDefault(d, ranked.Count)));
+            candidates.Add(new Candidate(s, 0, lexical.SentenceHits, docScore.GetValueOrDefault(d) / top, docRank.GetValueOrDefault(d, docScore.Count)));
         }
-        var docs = ranked.Select(kv => new RankedDoc(_index.Documents[kv.Key].Id, Math.Round(kv.Value, 4))).ToList();
-        return new Retrieval(candidates, docs, ranked[0].Key);
+        var docs = docScore.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+            .Select(kv => new RankedDoc(_index.Documents[kv.Key].Id, Math.Round(kv.Value, 4))).ToList();
+        return new Retrieval(candidates, docs, topDoc);
+    }
+
+    /// <summary>Documents by score, best first (ties to the lower number): the best score, each one's rank and the top one.</summary>
+    private static (double Top, Dictionary<int, int> Rank, int TopDoc) Standing(Dictionary<int, double> docScore)
+    {
+        var ranked = docScore.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).ToList();
+        var rank = new Dictionary<int, int>(ranked.Count);
+        for (var i = 0; i < ranked.Count; i++) rank[ranked[i].Key] = i;
+        return ranked.Count == 0 ? (1e-9, rank, -1) : (Math.Max(ranked[0].Value, 1e-9), rank, ranked[0].Key);
     }
 
     /// <summary>Headlines and bylines are not answers; a metadata line with a date is ("Published: April 27, 2026").</summary>
@@ -82,11 +113,10 @@ public sealed class SentenceRetriever
         !_index.Sentences[sentence].IsHeading || _index.SentenceSpans(sentence).Any(t => t.Type == Questions.AnswerType.Date);
 
     /// <summary>The sentences nearest the question by MiniLM cosine that lexical search did not already find.</summary>
-    private List<int> SemanticNeighbours(QuestionContext q, ScoreDoc[] lexical)
+    private List<int> SemanticNeighbours(QuestionContext q, HashSet<int> found)
     {
         var k = _settings.SemanticCandidates;
         if (k <= 0 || _index.SentenceCount > _settings.SemanticScanLimit) return [];
-        var found = new HashSet<int>(lexical.Select(h => _index.SentenceOf(h.Doc)));
         return _index.NearestVectors.Nearest(q.Vector, k, _quotable.Value, found);
     }
 

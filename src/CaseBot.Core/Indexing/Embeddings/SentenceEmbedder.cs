@@ -24,12 +24,13 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>The process-wide encoder, loaded on first use (about a second).</summary>
     public static SentenceEmbedder Instance => Shared.Value;
 
-    private static readonly Lazy<SentenceEmbedder> SharedInt8 = new(() => new SentenceEmbedder(int8: true, intraOpThreads: 2));
+    private static readonly Lazy<SentenceEmbedder> SharedInt8 = new(() => new SentenceEmbedder(int8: true, intraOpThreads: 2, spin: true));
 
     /// <summary>
     /// The process-wide encoder for questions, int8 weights where MiniLM reads its 384-wide hidden state (the
     /// feed-forward output projections stay float: <see cref="OnnxInt8.Quantize"/>): about 2 ms a question here against
-    /// 3.1–3.4 ms; two threads, as for the float encoder (`bench`: answer path p50 4.0 ms against 4.7 with one). Its
+    /// 3.1–3.4 ms; two threads, as for the float encoder, that spin within a run (`bench`: answer path p50 3.2–3.7 ms
+    /// against 4.3–4.5 blocking, and 4.2 with one thread). Its
     /// vectors are compared with the stored float sentence vectors, which agree with the float question's nearest
     /// sentence more often than int8 sentence vectors do; they are never stored.
     /// </summary>
@@ -50,20 +51,26 @@ public sealed class SentenceEmbedder : IDisposable
     /// <summary>
     /// A separate encoder. <paramref name="int8"/> runs the model with int8 weights (<see cref="OnnxInt8"/>),
     /// quantized at load from the bundled bytes, so every load gives the same model; its vectors are close to, not
-    /// equal to, the float model's, so they must not be mixed with stored float vectors.
+    /// equal to, the float model's, so they must not be mixed with stored float vectors. <paramref name="spin"/> lets
+    /// the helper thread busy-wait between the model's steps within one run, for a lone question's latency.
     /// </summary>
-    public SentenceEmbedder(bool int8, int intraOpThreads = 2)
+    public SentenceEmbedder(bool int8, int intraOpThreads = 2, bool spin = false)
     {
-        // Two intra-op threads that block rather than spin when idle: on the 2-core machine `bench` measured a question's
-        // answer path at p50 5.6 ms and p99 8.9 ms against 7.1 and 10.5 with one thread, and spinning threads would take
-        // the core that concurrent questions and builds need. Runs are thread-safe, so they all share this session.
+        // Two intra-op threads: on the 2-core machine `bench` measured a question's answer path at p50 5.6 ms and p99
+        // 8.9 ms against 7.1 and 10.5 with one thread. A build's batches block rather than spin (two run at once and
+        // take both cores); the question encoder spins within a run, which `bench` measured at answer-path p50
+        // 3.15–3.75 ms against 4.29–4.47 blocking (interleaved runs; p99 8.9–9.7 against 8.9–9.4). Runs are
+        // thread-safe, so they all share this session.
         _options = new SessionOptions
         {
             IntraOpNumThreads = intraOpThreads,
             InterOpNumThreads = 1,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        _options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        _options.AddSessionConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
+        // Spinning stops when the last run returns: the helper busy-waits between the ~150 small steps of one question,
+        // never between questions.
+        _options.AddSessionConfigEntry("session.force_spinning_stop", "1");
         var assembly = typeof(SentenceEncoder).Assembly;
         var model = ResourceLoader.GetResource(assembly, "model.onnx");
         _session = new InferenceSession(int8 ? OnnxInt8.Quantize(model, maxRows: Dimensions) : model, _options);
