@@ -86,9 +86,15 @@ public sealed class AnswerEngine
     {
         var q = _reader.Read(cleaned);
         if (q is null) return null;
-        // The lexical stage and its features need no question vector: they run while the encoder reads the question.
-        var lexical = _retriever.Lexical(q);
-        var early = _extractor.Lexical(q, lexical.Candidates, lexical.TopDoc);
+        // The lexical stage and its features need no question vector: another thread does them while this one encodes
+        // (interleaved `bench` runs: p50 the same as encoding on another thread, p99 8.2-8.9 ms against 8.3-10.4).
+        var lexicalWork = Task.Run(() =>
+        {
+            var found = _retriever.Lexical(q);
+            return (found, _extractor.Lexical(q, found.Candidates, found.TopDoc));
+        });
+        _ = q.Vector;
+        var (lexical, early) = lexicalWork.GetAwaiter().GetResult();
         var r = _retriever.Complete(q, lexical);
         return r is null ? null : new Gathered(q, r, _extractor.Extract(q, r, early));
     }

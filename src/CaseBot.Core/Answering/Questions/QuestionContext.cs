@@ -30,11 +30,11 @@ public sealed partial class QuestionContext
     /// <summary>Words that may point at an article's metadata (a month, a year, "explainer").</summary>
     public required List<string> Hints { get; init; }
     /// <summary>
-    /// The question's MiniLM vector (unit length), being encoded on another thread from the moment the question is
-    /// read: the model run (milliseconds) overlaps lexical search, and whoever needs the vector first waits for it.
+    /// The question's MiniLM vector (unit length), encoded on the thread that first asks for it (others wait for that
+    /// run): the engine asks on its own thread while another does the lexical work, so no thread hands the vector over.
     /// </summary>
-    public required Task<float[]> PendingVector { get; init; }
-    public float[] Vector => PendingVector.GetAwaiter().GetResult();
+    public required Lazy<float[]> PendingVector { get; init; }
+    public float[] Vector => PendingVector.Value;
     /// <summary>Question words replaced by spelling suggestions, for explanations.</summary>
     public required List<(string From, string To)> Corrections { get; init; }
 

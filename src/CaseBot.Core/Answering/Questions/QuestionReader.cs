@@ -39,7 +39,7 @@ public sealed class QuestionReader
         if (terms.Count == 0) return null;
         // MiniLM reads 256 word pieces at most; a wall of text costs time without adding meaning.
         var encoded = text.Length > MaxEncodedChars ? text[..MaxEncodedChars] : text;
-        var vector = Task.Run(() => _encoder.Encode(encoded));
+        var vector = new Lazy<float[]>(() => _encoder.Encode(encoded), LazyThreadSafetyMode.ExecutionAndPublication);
         var idf = terms.Select(_index.SentenceIdf).ToArray();
         var names = new List<List<string>>();
         foreach (Match name in QuestionContext.NameWords().Matches(text))
