@@ -17,7 +17,7 @@ public sealed record Retrieval(List<Candidate> Candidates, List<RankedDoc> Docs,
 /// What the lexical stage found: its quotable candidates, the top document, each document's score, every sentence hit
 /// (quotable or not) and how many there were.
 /// </summary>
-public sealed record LexicalRetrieval(List<Candidate> Candidates, int TopDoc, Dictionary<int, double> DocScore, HashSet<int> Found, int SentenceHits);
+public sealed record LexicalRetrieval(List<Candidate> Candidates, int TopDoc, Dictionary<int, double> DocScore, HashSet<int> Found, int SentenceHitCount);
 
 /// <summary>
 /// First stage: BM25 over sentences and over whole documents (terms plus weighted adjacent pairs). Every sentence
@@ -62,50 +62,51 @@ public sealed class SentenceRetriever
         }
         foreach (var (d, s) in bestSentenceOfDoc)
             docScore[d] = docScore.GetValueOrDefault(d) + _settings.DocSentenceWeight * s;
-        var (top, docRank, topDoc) = Standing(docScore);
+        var (top, docRank, ranked) = Standing(docScore);
 
         var candidates = new List<Candidate>(sentenceHits.Length + _settings.SemanticCandidates);
+        var quotable = _quotable.Value;
         for (var i = 0; i < sentenceHits.Length; i++)
         {
             var s = _index.SentenceOf(sentenceHits[i].Doc);
-            if (!Quotable(s)) continue;
+            if (!quotable[s]) continue;
             var d = _index.Sentences[s].Doc;
             candidates.Add(new Candidate(s, sentenceHits[i].Score, i, docScore.GetValueOrDefault(d) / top, docRank.GetValueOrDefault(d, docScore.Count)));
         }
         var found = new HashSet<int>(sentenceHits.Select(h => _index.SentenceOf(h.Doc)));
-        return new LexicalRetrieval(candidates, topDoc, docScore, found, sentenceHits.Length);
+        return new LexicalRetrieval(candidates, ranked.Count == 0 ? -1 : ranked[0].Key, docScore, found, sentenceHits.Length);
     }
 
     /// <summary>
     /// The semantic stage: waits for the question vector and adds the sentences nearest it that lexical search did
-    /// not find. Null when neither stage found a sentence that may be quoted.
+    /// not find. Null when neither stage found a sentence that may be quoted. <paramref name="lexical"/> is left as it was.
     /// </summary>
     public Retrieval? Complete(QuestionContext q, LexicalRetrieval lexical)
     {
         var semantic = SemanticNeighbours(q, lexical.Found);
         if (lexical.Candidates.Count == 0 && semantic.Count == 0) return null;
-        var docScore = lexical.DocScore;
+        var docScore = new Dictionary<int, double>(lexical.DocScore);
         foreach (var s in semantic) docScore.TryAdd(_index.Sentences[s].Doc, 0);
-        var (top, docRank, topDoc) = Standing(docScore);
-        var candidates = lexical.Candidates;
+        var (top, docRank, ranked) = Standing(docScore);
+        var candidates = new List<Candidate>(lexical.Candidates.Count + semantic.Count);
+        candidates.AddRange(lexical.Candidates);
         // Sentences that share no word with the question but say the same thing ("hoovered up" for "aggregation").
         foreach (var s in semantic)
         {
             var d = _index.Sentences[s].Doc;
-            candidates.Add(new Candidate(s, 0, lexical.SentenceHits, docScore.GetValueOrDefault(d) / top, docRank.GetValueOrDefault(d, docScore.Count)));
+            candidates.Add(new Candidate(s, 0, lexical.SentenceHitCount, docScore.GetValueOrDefault(d) / top, docRank.GetValueOrDefault(d, docScore.Count)));
         }
-        var docs = docScore.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
-            .Select(kv => new RankedDoc(_index.Documents[kv.Key].Id, Math.Round(kv.Value, 4))).ToList();
-        return new Retrieval(candidates, docs, topDoc);
+        var docs = ranked.Select(kv => new RankedDoc(_index.Documents[kv.Key].Id, Math.Round(kv.Value, 4))).ToList();
+        return new Retrieval(candidates, docs, ranked[0].Key);
     }
 
-    /// <summary>Documents by score, best first (ties to the lower number): the best score, each one's rank and the top one.</summary>
-    private static (double Top, Dictionary<int, int> Rank, int TopDoc) Standing(Dictionary<int, double> docScore)
+    /// <summary>Documents by score, best first (ties to the lower number): the best score, each one's rank, the order.</summary>
+    private static (double Top, Dictionary<int, int> Rank, List<KeyValuePair<int, double>> Ranked) Standing(Dictionary<int, double> docScore)
     {
         var ranked = docScore.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).ToList();
         var rank = new Dictionary<int, int>(ranked.Count);
         for (var i = 0; i < ranked.Count; i++) rank[ranked[i].Key] = i;
-        return ranked.Count == 0 ? (1e-9, rank, -1) : (Math.Max(ranked[0].Value, 1e-9), rank, ranked[0].Key);
+        return (ranked.Count == 0 ? 1e-9 : Math.Max(ranked[0].Value, 1e-9), rank, ranked);
     }
 
     /// <summary>Headlines and bylines are not answers; a metadata line with a date is ("Published: April 27, 2026").</summary>

@@ -59,9 +59,8 @@ public sealed class NearestVectors
     /// <summary>A question in the form the scan reads: int16 numbers, their scale and the bound on their rounding.</summary>
     public sealed class Probe
     {
-        internal Probe(float[] vector, short[] codes, float scale, float error) => (Vector, Codes, Scale, Error) = (vector, codes, scale, error);
+        internal Probe(short[] codes, float scale, float error) => (Codes, Scale, Error) = (codes, scale, error);
 
-        internal float[] Vector { get; }
         internal short[] Codes { get; }
         internal float Scale { get; }
 
@@ -85,7 +84,7 @@ public sealed class NearestVectors
             residual += r * r;
         }
         // |(q − q̂)·v̂| ≤ ‖q − q̂‖·‖v̂‖, and no row's rounded copy is longer than _longestRow.
-        return new Probe(question, codes, scale, (float)(Math.Sqrt(residual) * _longestRow * 1.0001));
+        return new Probe(codes, scale, (float)(Math.Sqrt(residual) * _longestRow * 1.0001));
     }
 
     /// <summary>A row's cosine with the question from the two rounded copies: within <see cref="ErrorBound"/> of the exact one.</summary>
@@ -142,7 +141,7 @@ public sealed class NearestVectors
                 approximate[row] = float.NaN;
                 continue;
             }
-            var bound = (approximate[row] = Approximate(probe, row)) - _errors[row] - probe.Error;
+            var bound = (approximate[row] = Approximate(probe, row)) - ErrorBound(probe, row);
             if (lower.Count < k) lower.Enqueue(row, bound);
             else if (bound > kth) lower.EnqueueDequeue(row, bound);
             if (lower.Count == k) lower.TryPeek(out _, out kth);
@@ -153,7 +152,7 @@ public sealed class NearestVectors
         for (var row = 0; row < Count; row++)
         {
             var a = approximate[row];
-            if (float.IsNaN(a) || a + _errors[row] + probe.Error < cutoff) continue;
+            if (float.IsNaN(a) || a + ErrorBound(probe, row) < cutoff) continue;
             best.Enqueue(row, (SentenceEmbedder.Cosine(question, _vectors[row]), row));
             if (best.Count > k) best.Dequeue();
         }

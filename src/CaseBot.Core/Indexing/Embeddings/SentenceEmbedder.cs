@@ -30,9 +30,9 @@ public sealed class SentenceEmbedder : IDisposable
     /// The process-wide encoder for questions, int8 weights where MiniLM reads its 384-wide hidden state (the
     /// feed-forward output projections stay float: <see cref="OnnxInt8.Quantize"/>): about 2 ms a question here against
     /// 3.1–3.4 ms; two threads, as for the float encoder, that spin within a run (`bench`: answer path p50 3.2–3.7 ms
-    /// against 4.3–4.5 blocking, and 4.2 with one thread). Its
-    /// vectors are compared with the stored float sentence vectors, which agree with the float question's nearest
-    /// sentence more often than int8 sentence vectors do; they are never stored.
+    /// against 4.3–4.5 blocking, and 4.2 with one thread). Its vectors are compared with the stored float sentence
+    /// vectors, which agree with the float question's nearest sentence more often than int8 sentence vectors do; they
+    /// are never stored.
     /// </summary>
     public static SentenceEmbedder Int8Instance => SharedInt8.Value;
 
