@@ -71,9 +71,10 @@ public sealed class AmbiguousFailureTests
         await using var slack = await FakeSlack.StartAsync();
         var time = new FakeTimeProvider(Start);
         slack.Clock = time;
-        slack.Script("chat.postMessage", FakeResponse.ProcessedThenSlow(TimeSpan.FromSeconds(5)));
-        // A real HttpClient timeout, short so the test is quick: the reply of the processed post comes after it.
-        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(200) };
+        slack.Script("chat.postMessage", FakeResponse.ProcessedThenSlow(TimeSpan.FromMinutes(1)));
+        // A real HttpClient timeout: the reply of the processed post comes long after it, while the check (answered at
+        // once) has ample time on a loaded machine; a shorter one timed the check out too on a busy CI run.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var logs = new TestLogs();
         var client = TransientErrorRetryTests.Client(slack, time, logs, http);
 
@@ -122,11 +123,12 @@ public sealed class AmbiguousFailureTests
         var checkFails = failure switch
         {
             "http_500" => new FakeResponse(500, Fixture.Text("web_api/fatal_error_body.json")),
-            "timeout" => FakeResponse.Slow(TimeSpan.FromSeconds(5)),
+            "timeout" => FakeResponse.Slow(TimeSpan.FromMinutes(1)),
             _ => FakeResponse.Ok($$"""{"ok":false,"error":"{{failure}}"}"""),
         };
         slack.Script("conversations.history", checkFails, checkFails);
-        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        // A real HttpClient timeout: only the slow check meets it; the posts' 500s come at once.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var logs = new TestLogs();
         var client = TransientErrorRetryTests.Client(slack, time, logs, http);
 

@@ -119,8 +119,9 @@ public sealed class TransientErrorRetryTests
         await using var slack = await FakeSlack.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var slow = new HoldFirstPost();
-        // A real HttpClient timeout (short, so the test is quick): the first post hangs until the client gives up on it.
-        using var http = new HttpClient(slow) { Timeout = TimeSpan.FromMilliseconds(200) };
+        // A real HttpClient timeout: the first post hangs until the client gives up on it; the retry, answered at once,
+        // has ample time even on a loaded machine.
+        using var http = new HttpClient(slow) { Timeout = TimeSpan.FromSeconds(2) };
         var logs = new TestLogs();
         var client = Client(slack, time, logs, http);
 
