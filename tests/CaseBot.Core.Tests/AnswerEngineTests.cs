@@ -96,6 +96,20 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     }
 
     [Fact]
+    public void A_words_remembered_terms_are_its_analysis_alias_and_stem_included()
+    {
+        using var held = fixture.Bot.AcquireIndex();
+        var analyzer = held.Index.Index.Analyzer;
+        foreach (var word in new[] { "MoD", "procurment", "Palantir’s", "the", "contracts" })
+        {
+            var first = analyzer.WordTerms(word);
+            Assert.Equal(analyzer.Terms(word), first);
+            Assert.Same(first, analyzer.WordTerms(word));
+        }
+        Assert.Contains(analyzer.WordTerms("MoD"), t => t.StartsWith(Indexing.CaseAnalyzer.AliasPrefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Quotes_are_verbatim_from_their_document_and_free_of_footnote_markers()
     {
         foreach (var q in new[] { "Who is Palantir's head for the UK and Europe?", "Who co-founded Palantir?", "What did Stella Creasy say about Palantir?" })

@@ -84,17 +84,19 @@ public sealed class AnswerEngine
     /// <summary>Reads, retrieves and measures; null when nothing in the corpus shares a word with the question.</summary>
     internal Gathered? Gather(string cleaned)
     {
-        var q = _reader.Read(cleaned);
-        if (q is null) return null;
-        // The lexical stage and its features need no question vector: another thread does them while this one encodes
-        // (interleaved `bench` runs: p50 the same as encoding on another thread, p99 8.2-8.9 ms against 8.3-10.4).
+        var prepared = _reader.Prepare(cleaned);
+        if (prepared is null) return null;
+        // The rest of reading, the lexical stage and its features need no question vector: another thread does them
+        // while this one encodes (interleaved `bench` runs: p50 the same as encoding on another thread, p99 8.2-8.9 ms
+        // against 8.3-10.4).
         var lexicalWork = Task.Run(() =>
         {
-            var found = _retriever.Lexical(q);
-            return (found, _extractor.Lexical(q, found.Candidates, found.TopDoc));
+            var question = _reader.Finish(prepared);
+            var found = _retriever.Lexical(question);
+            return (question, found, _extractor.Lexical(question, found.Candidates, found.TopDoc));
         });
-        _ = q.Vector;
-        var (lexical, early) = lexicalWork.GetAwaiter().GetResult();
+        _ = prepared.Vector.Value;
+        var (q, lexical, early) = lexicalWork.GetAwaiter().GetResult();
         var r = _retriever.Complete(q, lexical);
         return r is null ? null : new Gathered(q, r, _extractor.Extract(q, r, early));
     }

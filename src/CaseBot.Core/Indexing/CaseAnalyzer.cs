@@ -22,6 +22,8 @@ public sealed class CaseAnalyzer : Analyzer
     public const string AliasPrefix = "zzalias";
 
     private readonly SynonymMap? _aliases;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> _wordTerms = new(StringComparer.Ordinal);
+    private const int WordCacheLimit = 100_000;
 
     public CaseAnalyzer(Aliases aliases)
     {
@@ -60,6 +62,18 @@ public sealed class CaseAnalyzer : Analyzer
         stream.Reset();
         while (stream.IncrementToken()) terms.Add(term.ToString());
         stream.End();
+        return terms;
+    }
+
+    /// <summary>
+    /// <see cref="Terms"/> of one word, remembered (up to 100,000 words): reading a question analyses each of its words
+    /// alone twice (the spelling check, the common-word check), and questions share most of their words.
+    /// </summary>
+    public IReadOnlyList<string> WordTerms(string word)
+    {
+        if (_wordTerms.TryGetValue(word, out var known)) return known;
+        var terms = Terms(word).ToArray();
+        if (_wordTerms.Count < WordCacheLimit) _wordTerms.TryAdd(word, terms);
         return terms;
     }
 

@@ -31,7 +31,17 @@ public sealed class QuestionReader
         _questionStops = new HashSet<string>(QuestionWordList.SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
     }
 
-    public QuestionContext? Read(string cleaned)
+    /// <summary>A question read as far as the encoder needs it: normalised and corrected, with its terms found.</summary>
+    public sealed record Prepared(string Cleaned, ChatNormalizer.Result Normalized, string Text, List<(string, string)> Corrections,
+        List<string> Terms, Lazy<float[]> Vector);
+
+    public QuestionContext? Read(string cleaned) => Prepare(cleaned) is { } prepared ? Finish(prepared) : null;
+
+    /// <summary>
+    /// The first part of reading: the text the question vector is encoded from, and its terms (null when it has none).
+    /// The engine starts encoding here while another thread does the rest (<see cref="Finish"/>).
+    /// </summary>
+    public Prepared? Prepare(string cleaned)
     {
         var normalized = ChatNormalizer.Normalize(cleaned);
         var (text, corrections) = Correct(normalized.Text);
@@ -40,6 +50,13 @@ public sealed class QuestionReader
         // MiniLM reads 256 word pieces at most; a wall of text costs time without adding meaning.
         var encoded = text.Length > MaxEncodedChars ? text[..MaxEncodedChars] : text;
         var vector = new Lazy<float[]>(() => _encoder.Encode(encoded), LazyThreadSafetyMode.ExecutionAndPublication);
+        return new Prepared(cleaned, normalized, text, corrections, terms, vector);
+    }
+
+    /// <summary>The rest of reading: idf, names, type, hints and the other cues the features read.</summary>
+    public QuestionContext Finish(Prepared prepared)
+    {
+        var (cleaned, normalized, text, corrections, terms, vector) = prepared;
         var idf = terms.Select(_index.SentenceIdf).ToArray();
         var names = new List<List<string>>();
         foreach (Match name in QuestionContext.NameWords().Matches(text))
@@ -88,7 +105,7 @@ public sealed class QuestionReader
     {
         var common = new HashSet<string>(StringComparer.Ordinal);
         foreach (var word in words)
-            if (_encoder.IsCommonWord(word) && _index.Analyzer.Terms(word) is [var only]) common.Add(only);
+            if (_encoder.IsCommonWord(word) && _index.Analyzer.WordTerms(word) is [var only]) common.Add(only);
         return terms.Select(common.Contains).ToArray();
     }
 
@@ -103,7 +120,7 @@ public sealed class QuestionReader
         {
             var word = w.Value;
             if (!word.All(char.IsLetter) || ShapeWords.Contains(word) || EnglishStops.Contains(word)) continue;
-            var stems = _index.Analyzer.Terms(word);
+            var stems = _index.Analyzer.WordTerms(word);
             if (stems.Count == 0 || stems.Any(t => _index.SentenceDocFreq(t) > 0)) continue; // a known word in another form
             var suggestion = vocabulary.Suggest(word);
             // "unavailable" is not a typo of "available": a word that contains its suggestion is a different word.
