@@ -110,6 +110,27 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     }
 
     [Fact]
+    public void A_spans_kept_words_echo_a_question_exactly_when_its_text_does()
+    {
+        using var held = fixture.Bot.AcquireIndex();
+        var index = held.Index.Index;
+        var reader = new QuestionReader(index, SentenceEmbedder.ForQuestions(EngineSettings.Default.Int8Questions));
+        var spans = Enumerable.Range(0, index.SentenceCount).SelectMany(index.SentenceSpans).ToList();
+        Assert.All(spans, s => Assert.Equal(QuestionContext.WordPattern().Matches(s.Text).Select(m => m.Value), s.Words));
+        var echoes = 0;
+        foreach (var question in new[] { "who is Louis Mosley", "how much is the £50 million contract worth in dollars", "what did Sadiq Khan block on May 21" })
+        {
+            var q = reader.Read(question)!;
+            foreach (var span in spans)
+            {
+                Assert.Equal(EvidenceExtractor.Echoes(q, span.Text), EvidenceExtractor.Echoes(q, span));
+                if (EvidenceExtractor.Echoes(q, span)) echoes++;
+            }
+        }
+        Assert.True(echoes > 0, "some span repeats a question's words, so both answers were compared");
+    }
+
+    [Fact]
     public void Quotes_are_verbatim_from_their_document_and_free_of_footnote_markers()
     {
         foreach (var q in new[] { "Who is Palantir's head for the UK and Europe?", "Who co-founded Palantir?", "What did Stella Creasy say about Palantir?" })

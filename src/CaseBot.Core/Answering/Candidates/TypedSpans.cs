@@ -5,7 +5,20 @@ using CaseBot.Core.Answering.Resources;
 namespace CaseBot.Core.Answering.Candidates;
 
 /// <summary>A typed candidate answer inside a sentence: a sum with its currency, a date, a name… Always a slice of the text.</summary>
-public readonly record struct TypedSpan(AnswerType Type, int Start, int Length, string Text, char Currency = '\0');
+public readonly record struct TypedSpan(AnswerType Type, int Start, int Length, string Text, char Currency = '\0')
+{
+    /// <summary>The span's words as <see cref="QuestionContext.WordPattern"/> reads them, found once: the features ask of
+    /// every candidate sentence's spans, for every question, whether the question already says all of them. Set by
+    /// <see cref="Cut"/>, the one way spans are made.</summary>
+    public string[] Words { get; private init; } = [];
+
+    /// <summary>The span of <paramref name="length"/> characters at <paramref name="start"/> of <paramref name="text"/>.</summary>
+    public static TypedSpan Cut(AnswerType type, string text, int start, int length, char currency = '\0')
+    {
+        var slice = text.Substring(start, length);
+        return new TypedSpan(type, start, length, slice, currency) { Words = QuestionContext.WordPattern().Matches(slice).Select(w => w.Value).ToArray() };
+    }
+}
 
 /// <summary>
 /// Recognises typed candidates in a passage: money with its currency, percentages, durations, counts, dates,
@@ -69,7 +82,7 @@ public static partial class TypedSpans
             if (length == 0) return;
             for (var i = start; i < start + length; i++) if (taken[i]) return;
             for (var i = start; i < start + length; i++) taken[i] = true;
-            spans.Add(new TypedSpan(type, start, length, text.Substring(start, length), currency));
+            spans.Add(TypedSpan.Cut(type, text, start, length, currency));
         }
         foreach (Match m in Money().Matches(text))
         {

@@ -102,7 +102,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
         var text = index.SentenceText(sentence);
         var quote = Quote(text);
         var spans = index.SentenceSpans(sentence)
-            .Where(s => TypedSpans.Answers(q.Type, s.Type) && s.Start + s.Length <= quote.Length + (text.Length - text.TrimStart().Length) && !EvidenceExtractor.Echoes(q, s.Text))
+            .Where(s => TypedSpans.Answers(q.Type, s.Type) && s.Start + s.Length <= quote.Length + (text.Length - text.TrimStart().Length) && !EvidenceExtractor.Echoes(q, s))
             .ToList();
         if (q.Type is AnswerType.Person or AnswerType.Organisation or AnswerType.Place or AnswerType.Party)
             spans = spans.Where(s => s.Type == q.Type).ToList(); // a name of another kind is too often the wrong name
@@ -120,7 +120,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
         if (spans.Count > settings.MaxShortCandidates) return null;
         if (q.Type == AnswerType.Person)
             spans = spans.Select(s => TrailingName(text, s)).OfType<TypedSpan>()
-                .Where(s => !EvidenceExtractor.Echoes(q, s.Text) && !HasAcronym(s.Text)).ToList();
+                .Where(s => !EvidenceExtractor.Echoes(q, s) && !HasAcronym(s.Text)).ToList();
         if (q.Type == AnswerType.Organisation) spans = spans.Where(s => s.Text.Contains(' ')).ToList(); // a lone acronym is too often not the one asked for
         if (spans.Count == 0) return null;
         if (spans.Count == 1 && settings.ShortAnchorReach <= 0) return new ShortCandidate(spans[0].Text, Near: true);
@@ -196,7 +196,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
         if (from == 0) return span;
         if (from == words.Count) return null;
         var start = span.Start + words[from].Index;
-        return span with { Start = start, Length = span.Start + span.Length - start, Text = text.Substring(start, span.Start + span.Length - start) };
+        return TypedSpan.Cut(span.Type, text, start, span.Start + span.Length - start, span.Currency);
     }
 
     /// <summary>"Several UK" at a sentence's start is a capitalised run, not a person: people's names hold no acronym

@@ -20,6 +20,7 @@ public sealed class EvidenceExtractor
     private readonly Dictionary<string, List<string>> _opposites = new(StringComparer.Ordinal);
     private readonly HashSet<string>[] _docHints;
     private readonly HashSet<string> _speechTerms;
+    private readonly sbyte[] _negates;
 
     public EvidenceExtractor(SearchIndex index)
     {
@@ -36,6 +37,7 @@ public sealed class EvidenceExtractor
             AddOpposite(b[0], a[0]);
         }
         _speechTerms = new HashSet<string>(WordLists.Words("speech-words.txt").SelectMany(w => index.Analyzer.Terms(w)), StringComparer.Ordinal);
+        _negates = new sbyte[index.SentenceCount];
         _docHints = index.Metadata.Select(m => new HashSet<string>(m.HintWords(), StringComparer.OrdinalIgnoreCase)).ToArray();
     }
 
@@ -110,7 +112,7 @@ public sealed class EvidenceExtractor
             for (var n = sentence.Ordinal - 1; n <= sentence.Ordinal + 1; n += 2)
             {
                 if (n < 0 || n >= siblings.Count) continue;
-                if (concrete && !typedNearby) typedNearby = _index.SentenceSpans(siblings[n]).Any(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s.Text));
+                if (concrete && !typedNearby) typedNearby = _index.SentenceSpans(siblings[n]).Any(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s));
                 var nt = _index.SentenceTerms(siblings[n]);
                 window.UnionWith(nt);
                 AddBigramsFound(nt, questionBigrams, bigramsFound);
@@ -131,9 +133,8 @@ public sealed class EvidenceExtractor
                 }
             }
             var prefixes = _index.SentencePrefixes(c.Sentence);
-            var text = _index.SentenceText(c.Sentence);
             var spans = _index.SentenceSpans(c.Sentence);
-            var typed = concrete ? spans.Count(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s.Text)) : 0;
+            var typed = concrete ? spans.Count(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s)) : 0;
 
             f[Feature.Bm25Relative] = c.Bm25 / maxBm25;
             f[Feature.Bm25PerIdf] = c.Bm25 / q.TotalIdf;
@@ -154,7 +155,7 @@ public sealed class EvidenceExtractor
             (f[Feature.NameCoverage], f[Feature.WorstName]) = NameCoverage(q, window);
             f[Feature.RareCoverage] = rare.Count == 0 ? 1 : rare.Count(sentenceSet.Contains) / (double)rare.Count;
             f[Feature.RareWindow] = rare.Count == 0 ? 1 : rare.Count(window.Contains) / (double)rare.Count;
-            f[Feature.NegationMismatch] = q.Negates != QuestionContext.NegationWords().IsMatch(text) ? 1 : 0;
+            f[Feature.NegationMismatch] = q.Negates != Negates(c.Sentence) ? 1 : 0;
             f[Feature.Contrast] = contrast ? 1 : 0;
             f[Feature.NumberMismatch] = numberMissing && window.Any(IsNumber) ? 1 : 0;
             f[Feature.UnknownShare] = unknown / q.TotalIdf;
@@ -233,6 +234,19 @@ public sealed class EvidenceExtractor
     {
         var words = QuestionContext.WordPattern().Matches(span);
         return words.Count > 0 && words.All(w => q.SurfaceWords.Contains(w.Value));
+    }
+
+    /// <summary>The same for a recognised span, from the words it keeps.</summary>
+    public static bool Echoes(QuestionContext q, TypedSpan span) => span.Words.Length > 0 && Array.TrueForAll(span.Words, q.SurfaceWords.Contains);
+
+    /// <summary>Whether a sentence negates, read once per sentence: every question asks it of each of its candidates.</summary>
+    private bool Negates(int sentence)
+    {
+        var known = _negates[sentence];
+        if (known != 0) return known > 0;
+        var negates = QuestionContext.NegationWords().IsMatch(_index.SentenceText(sentence));
+        _negates[sentence] = negates ? (sbyte)1 : (sbyte)-1; // a benign race: every thread writes the same value
+        return negates;
     }
 
     private static List<string> Rarest(QuestionContext q) =>
