@@ -12,6 +12,12 @@ public readonly record struct TypedSpan(AnswerType Type, int Start, int Length, 
     /// <see cref="Cut"/>, the one way spans are made.</summary>
     public string[] Words { get; private init; } = [];
 
+    // Words follow from Text: equality stays the positional members' (an array would compare by reference).
+    public bool Equals(TypedSpan other) =>
+        Type == other.Type && Start == other.Start && Length == other.Length && Text == other.Text && Currency == other.Currency;
+
+    public override int GetHashCode() => HashCode.Combine(Type, Start, Length, Text, Currency);
+
     /// <summary>The span of <paramref name="length"/> characters at <paramref name="start"/> of <paramref name="text"/>.</summary>
     public static TypedSpan Cut(AnswerType type, string text, int start, int length, char currency = '\0')
     {

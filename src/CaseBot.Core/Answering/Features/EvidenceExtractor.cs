@@ -43,13 +43,17 @@ public sealed class EvidenceExtractor
 
     /// <summary>
     /// Features of every candidate, in the candidates' order. <paramref name="lexical"/>, when given, holds the
-    /// <see cref="Lexical"/> features of the first candidates, worked out while the question vector was on its way.
+    /// <see cref="Lexical"/> features of the first candidates, worked out while the question vector was on its way; it
+    /// is extended and returned.
     /// </summary>
     public List<FeatureVector> Extract(QuestionContext q, Retrieval.Retrieval r, List<FeatureVector>? lexical = null)
     {
         var result = lexical ?? new List<FeatureVector>(r.Candidates.Count);
         result.AddRange(Lexical(q, r.Candidates, r.TopDoc, result.Count));
         var cosines = r.Candidates.Select(c => SentenceCos(q, c.Sentence)).ToArray();
+        // Neighbours are often candidates too: their cosine is looked up, not computed again.
+        var known = new Dictionary<int, double>(cosines.Length * 2);
+        for (var ci = 0; ci < cosines.Length; ci++) known[r.Candidates[ci].Sentence] = cosines[ci];
         var bestCos = cosines.Length > 0 ? cosines.Max() : 0;
         var cosOrder = cosines.Select((v, i) => (v, i)).OrderByDescending(p => p.v).ThenBy(p => p.i).Select(p => p.i).ToArray();
         var cosRank = new int[cosines.Length];
@@ -62,7 +66,11 @@ public sealed class EvidenceExtractor
             f[Feature.Semantic] = cosines[ci];
             var windowCos = cosines[ci];
             for (var n = sentence.Ordinal - 1; n <= sentence.Ordinal + 1; n += 2)
-                if (n >= 0 && n < siblings.Count) windowCos = Math.Max(windowCos, SentenceCos(q, siblings[n]));
+            {
+                if (n < 0 || n >= siblings.Count) continue;
+                if (!known.TryGetValue(siblings[n], out var cos)) known[siblings[n]] = cos = SentenceCos(q, siblings[n]);
+                windowCos = Math.Max(windowCos, cos);
+            }
             f[Feature.SemanticWindow] = windowCos;
             f[Feature.SemanticRank] = 1.0 / (1 + cosRank[ci]);
             f[Feature.SemanticGap] = bestCos - cosines[ci];
