@@ -38,8 +38,10 @@ public class NearestVectorsTests
         Assert.InRange(probe.Error, 0, 1e-3f);
     }
 
-    [Fact]
-    public void Nearest_rows_are_the_exact_cosine_top_k_without_excluded_or_ineligible_rows_ties_to_the_earlier_row()
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)] // the scan split in two halves, one on another thread
+    public void Nearest_rows_are_the_exact_cosine_top_k_without_excluded_or_ineligible_rows_ties_to_the_earlier_row(int splitRows)
     {
         var random = new Random(11);
         var rows = Rows(random, 600);
@@ -57,22 +59,24 @@ public class NearestVectorsTests
                     .Where(i => eligible[i] && !excluded.Contains(i))
                     .OrderByDescending(i => SentenceEmbedder.Cosine(question, rows[i])).ThenBy(i => i)
                     .Take(k).ToList();
-                Assert.Equal(expected, nearest.Nearest(question, k, eligible, excluded));
+                Assert.Equal(expected, nearest.Nearest(question, k, eligible, excluded, splitRows));
             }
         }
     }
 
-    [Fact]
-    public void Asking_for_more_rows_than_are_eligible_returns_every_eligible_row_best_first()
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)] // every eligible row in the first half
+    public void Asking_for_more_rows_than_are_eligible_returns_every_eligible_row_best_first(int splitRows)
     {
         var rows = Rows(new Random(5), 10);
         var nearest = new NearestVectors(rows);
         var eligible = Enumerable.Range(0, 10).Select(i => i < 4).ToArray();
-        var found = nearest.Nearest(rows[2], 50, eligible, new HashSet<int> { 1 });
+        var found = nearest.Nearest(rows[2], 50, eligible, new HashSet<int> { 1 }, splitRows);
         Assert.Equal(3, found.Count);
         Assert.Equal(2, found[0]);
         Assert.Equal([0, 2, 3], found.Order());
-        Assert.Empty(nearest.Nearest(rows[2], 0, eligible, new HashSet<int>()));
+        Assert.Empty(nearest.Nearest(rows[2], 0, eligible, new HashSet<int>(), splitRows));
     }
 
     [Fact]

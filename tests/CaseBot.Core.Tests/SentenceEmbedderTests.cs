@@ -58,6 +58,17 @@ public class SentenceEmbedderTests
             Assert.Equal(Unit(package.Encode([text])[0]), SentenceEmbedder.Instance.Encode(text));
     }
 
+    [Fact]
+    public void A_question_encoded_with_one_thread_gets_the_two_thread_vector_bit_for_bit()
+    {
+        // EngineSettings.QuestionEncoderThreads is a speed choice: it must not change any answer.
+        var one = SentenceEmbedder.ForQuestions(int8: true, threads: 1);
+        Assert.NotSame(SentenceEmbedder.Int8Instance, one);
+        Assert.Same(one, SentenceEmbedder.ForQuestions(int8: true, threads: 1));
+        foreach (var text in CorpusSentences().Take(20))
+            Assert.Equal(SentenceEmbedder.Int8Instance.Encode(text), one.Encode(text));
+    }
+
     /// <summary>The previous wrapper normalised the package's vector once more, in double.</summary>
     private static float[] Unit(float[] v)
     {

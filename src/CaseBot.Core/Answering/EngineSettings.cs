@@ -17,6 +17,9 @@ public sealed record EngineSettings
     public int SemanticCandidates { get; init; } = 16;
     /// <summary>The semantic scan reads every sentence vector; above this many sentences it is skipped (lexical only).</summary>
     public int SemanticScanLimit { get; init; } = 50_000;
+    /// <summary>From this many sentences the semantic scan runs in two halves on two cores, the lexical thread being
+    /// idle by then (the answer is the same).</summary>
+    public int SemanticScanSplitRows { get; init; } = 4096;
     /// <summary>Weight of a document's best sentence in its ranking (paragraph BM25 counts 1).</summary>
     public double DocSentenceWeight { get; init; } = 0.5;
     /// <summary>Weight of the document's rank score in choosing the sentence (sentence BM25 counts 1).</summary>
@@ -58,6 +61,9 @@ public sealed record EngineSettings
     /// <summary>Questions are encoded by MiniLM with int8 weights (<see cref="Indexing.Embeddings.OnnxInt8"/>), compared
     /// with the float sentence vectors the index stores.</summary>
     public bool Int8Questions { get; init; } = true;
+    /// <summary>Threads the question encoder runs on. Its helper shares the two cores with the lexical stage, which runs
+    /// beside the encoding (`casebot bench --against QuestionEncoderThreads=1` compares the two in one process).</summary>
+    public int QuestionEncoderThreads { get; init; } = 2;
     /// <summary>An engine model file (JSON, written by <c>casebot train</c>) instead of the shipped one.</summary>
     public string? ModelPath { get; init; }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CaseBot.Core;
+using CaseBot.Core.Answering;
 using CaseBot.Core.Corpus;
 using CaseBot.Core.Evaluation;
 using CaseBot.Core.Indexing;
@@ -21,7 +22,12 @@ internal static class BenchCommand
         var questions = new Option<string>("--questions") { Description = "Questions to time (JSONL)", Required = true };
         var rounds = new Option<int>("--rounds") { Description = "Timed passes over the questions", DefaultValueFactory = _ => 3 };
         var set = new Option<string[]>("--set") { Description = "Engine setting override name=value", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("bench", "Measure index build time and answer latency.") { corpus, index, questions, rounds, set };
+        var against = new Option<string[]>("--against")
+        {
+            Description = "Also time an engine with these settings (name=value), question by question in turn with the first, so the machine's noise falls on both",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("bench", "Measure index build time and answer latency.") { corpus, index, questions, rounds, set, against };
         command.SetAction(parse =>
         {
             var corpusPath = parse.GetValue(corpus)!;
@@ -65,6 +71,8 @@ internal static class BenchCommand
                 Console.WriteLine($"answer path   {latencies.Count} questions on one thread: {latencies.Count / total.Elapsed.TotalSeconds:F0} q/s   " +
                                   $"p50 {Percentile(latencies, 50):F3} ms   p99 {Percentile(latencies, 99):F3} ms   max {latencies[^1]:F3} ms");
                 Console.WriteLine($"allocation    {allocated / latencies.Count:N0} bytes per question");
+                if (parse.GetValue(against) is { Length: > 0 } other)
+                    CompareInTurn(bot.Engine, new AnswerEngine(bot.Engine.Index, bot.Engine.Settings.With(other), bot.Engine.Model), string.Join(' ', other), texts, parse.GetValue(rounds));
                 // The part of the answer path no lexical work can shorten: MiniLM reading the question alone, with the
                 // encoder the engine uses and with the other one.
                 var int8 = bot.Engine.Settings.Int8Questions;
@@ -95,6 +103,43 @@ internal static class BenchCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Two engines on the same index timed question by question, each going first on every other question: a busy
+    /// spell of the shared machine lands on both, so their difference means more than two separate runs' (whose p50
+    /// moved by 0.5 ms from run to run here).
+    /// </summary>
+    private static void CompareInTurn(AnswerEngine first, AnswerEngine second, string label, string[] texts, int rounds)
+    {
+        foreach (var q in texts.Take(Math.Min(texts.Length, 500))) second.Ask(q); // JIT, the second encoder's load
+        var a = new List<double>(texts.Length * rounds);
+        var b = new List<double>(texts.Length * rounds);
+        var differences = new List<double>(texts.Length * rounds);
+        for (var r = 0; r < rounds; r++)
+        {
+            for (var i = 0; i < texts.Length; i++)
+            {
+                var (x, y) = i % 2 == 0 ? (Time(first, texts[i]), Time(second, texts[i])) : Swap(Time(second, texts[i]), Time(first, texts[i]));
+                a.Add(x);
+                b.Add(y);
+                differences.Add(y - x);
+            }
+        }
+        a.Sort();
+        b.Sort();
+        differences.Sort();
+        Console.WriteLine($"in turn       as set: p50 {Percentile(a, 50):F3} ms   p99 {Percentile(a, 99):F3} ms   |   with {label}: p50 {Percentile(b, 50):F3} ms   p99 {Percentile(b, 99):F3} ms   |   " +
+                          $"per-question difference p50 {Percentile(differences, 50):+0.000;-0.000} ms");
+
+        static double Time(AnswerEngine engine, string question)
+        {
+            var t = Stopwatch.GetTimestamp();
+            engine.Ask(question);
+            return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        }
+
+        static (double, double) Swap(double second, double first) => (first, second);
     }
 
     /// <summary>The nearest-rank percentile of sorted milliseconds.</summary>

@@ -118,7 +118,7 @@ public sealed class SentenceRetriever
     {
         var k = _settings.SemanticCandidates;
         if (k <= 0 || _index.SentenceCount > _settings.SemanticScanLimit) return [];
-        return _index.NearestVectors.Nearest(q.Vector, k, _quotable.Value, found);
+        return _index.NearestVectors.Nearest(q.Vector, k, _quotable.Value, found, _settings.SemanticScanSplitRows);
     }
 
     /// <summary>

@@ -119,16 +119,51 @@ public sealed class NearestVectors
     /// The <paramref name="k"/> eligible rows, not excluded, with the greatest exact cosine to the question, best first;
     /// ties go to the earlier row.
     /// </summary>
-    public List<int> Nearest(float[] question, int k, bool[] eligible, IReadOnlySet<int> excluded)
+    public List<int> Nearest(float[] question, int k, bool[] eligible, IReadOnlySet<int> excluded, int splitRows = int.MaxValue)
     {
         if (k <= 0 || Count == 0) return [];
         var probe = For(question);
         var approximate = ArrayPool<float>.Shared.Rent(Count);
         var skipped = excluded.Where(row => row >= 0 && row < Count).Order().ToArray();
         // First pass: the k-th greatest lower bound. A row whose upper bound is below it has k rows surely above it.
+        // From splitRows rows the scan is split in two halves, one on another core: the k-th greatest of the halves' k
+        // greatest each is the whole scan's, so the answer is the same.
+        float[] lowest;
+        if (Count >= splitRows)
+        {
+            var half = Count / 2;
+            var other = Task.Run(() => Bounds(probe, half, Count, k, eligible, skipped, approximate));
+            var mine = Bounds(probe, 0, half, k, eligible, skipped, approximate);
+            lowest = [.. mine, .. other.GetAwaiter().GetResult()];
+        }
+        else lowest = Bounds(probe, 0, Count, k, eligible, skipped, approximate);
+        Array.Sort(lowest);
+        var cutoff = lowest.Length < k ? float.NegativeInfinity : lowest[^k];
+
+        var best = new PriorityQueue<int, (float Cosine, int Row)>(k + 1, WorstFirst.Instance);
+        for (var row = 0; row < Count; row++)
+        {
+            var a = approximate[row];
+            if (float.IsNaN(a) || a + ErrorBound(probe, row) < cutoff) continue;
+            best.Enqueue(row, (SentenceEmbedder.Cosine(question, _vectors[row]), row));
+            if (best.Count > k) best.Dequeue();
+        }
+        ArrayPool<float>.Shared.Return(approximate);
+        var result = new List<int>(best.Count);
+        while (best.TryDequeue(out var row, out _)) result.Add(row);
+        result.Reverse();
+        return result;
+    }
+
+    /// <summary>Rows <paramref name="from"/> to <paramref name="to"/>: each one's approximate cosine into
+    /// <paramref name="approximate"/> (NaN when skipped or not eligible), and the <paramref name="k"/> greatest lower bounds.</summary>
+    private float[] Bounds(Probe probe, int from, int to, int k, bool[] eligible, int[] skipped, float[] approximate)
+    {
         var lower = new PriorityQueue<int, float>(k + 1);
         var kth = float.NegativeInfinity;
-        for (int row = 0, next = 0; row < Count; row++)
+        var next = Array.BinarySearch(skipped, from);
+        if (next < 0) next = ~next;
+        for (var row = from; row < to; row++)
         {
             if (next < skipped.Length && skipped[next] == row)
             {
@@ -146,20 +181,8 @@ public sealed class NearestVectors
             else if (bound > kth) lower.EnqueueDequeue(row, bound);
             if (lower.Count == k) lower.TryPeek(out _, out kth);
         }
-        var cutoff = lower.Count < k ? float.NegativeInfinity : kth;
-
-        var best = new PriorityQueue<int, (float Cosine, int Row)>(k + 1, WorstFirst.Instance);
-        for (var row = 0; row < Count; row++)
-        {
-            var a = approximate[row];
-            if (float.IsNaN(a) || a + ErrorBound(probe, row) < cutoff) continue;
-            best.Enqueue(row, (SentenceEmbedder.Cosine(question, _vectors[row]), row));
-            if (best.Count > k) best.Dequeue();
-        }
-        ArrayPool<float>.Shared.Return(approximate);
-        var result = new List<int>(best.Count);
-        while (best.TryDequeue(out var row, out _)) result.Add(row);
-        result.Reverse();
+        var result = new float[lower.Count];
+        for (var i = 0; lower.TryDequeue(out _, out var bound); i++) result[i] = bound;
         return result;
     }
 

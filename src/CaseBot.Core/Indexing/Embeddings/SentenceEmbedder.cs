@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers;
@@ -36,8 +37,16 @@ public sealed class SentenceEmbedder : IDisposable
     /// </summary>
     public static SentenceEmbedder Int8Instance => SharedInt8.Value;
 
-    /// <summary>The shared encoder questions are read with: <see cref="Int8Instance"/> or <see cref="Instance"/>.</summary>
-    public static SentenceEmbedder ForQuestions(bool int8) => int8 ? Int8Instance : Instance;
+    private static readonly ConcurrentDictionary<(bool Int8, int Threads), Lazy<SentenceEmbedder>> Others = new();
+
+    /// <summary>The shared encoder questions are read with: <see cref="Int8Instance"/> or <see cref="Instance"/> with two
+    /// threads, otherwise one made on first use for that thread count (a spinning one for int8, as the default).</summary>
+    public static SentenceEmbedder ForQuestions(bool int8, int threads = 2)
+    {
+        if (threads == 2) return int8 ? Int8Instance : Instance;
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return Others.GetOrAdd((int8, threads), key => new(() => new SentenceEmbedder(key.Int8, key.Threads, spin: key.Int8))).Value;
+    }
 
     private readonly SessionOptions _options;
     private readonly InferenceSession _session;
