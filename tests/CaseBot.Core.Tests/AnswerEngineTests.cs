@@ -68,6 +68,29 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     public void A_question_about_someones_words_is_declined_when_no_quoted_sentence_gives_them_a_speech_verb(string question) =>
         AssertDeclinedByRule(question, EngineSettings.Default with { RequireAttribution = false });
 
+    [Theory]
+    [InlineData("which national newspaper first broke the story about the Scotland Yard talks?")] // "first reported by a national newspaper"
+    [InlineData("which smaller police force ran the Palantir pilot that caught the car thieves")] // "with a smaller UK police force"
+    public void A_which_question_is_declined_when_the_quote_only_mentions_an_unnamed_one(string question) =>
+        AssertDeclinedByRule(question, EngineSettings.Default with { RequireNamedFocus = false });
+
+    [Fact]
+    public void A_sentence_names_what_a_which_question_asks_for_unless_it_only_says_a_one()
+    {
+        using var held = fixture.Bot.AcquireIndex();
+        var index = held.Index.Index;
+        var reader = new QuestionReader(index, SentenceEmbedder.ForQuestions(EngineSettings.Default.Int8Questions));
+        var extractor = new EvidenceExtractor(index);
+        int Sentence(string words) => Enumerable.Range(0, index.SentenceCount).First(s => index.SentenceText(s).Contains(words, StringComparison.Ordinal));
+        var reported = Sentence("first reported by a national newspaper");
+        Assert.Equal("newspaper", reader.Read("which national newspaper broke the story")!.Focus);
+        Assert.False(extractor.Names(reader.Read("which national newspaper broke the story")!, reported));
+        Assert.True(extractor.Names(reader.Read("who broke the story")!, reported)); // no noun to name
+        // "Greater Manchester and West Midlands" are named beside "Several UK police forces".
+        var forces = Sentence("including Greater Manchester and West Midlands");
+        Assert.True(extractor.Names(reader.Read("which other police force has signed with Palantir")!, forces));
+    }
+
     /// <summary>Declined by a rule (confidence 0, the decider not asked), and given a confidence without it.</summary>
     private void AssertDeclinedByRule(string question, EngineSettings withoutRule)
     {

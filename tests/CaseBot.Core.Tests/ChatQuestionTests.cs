@@ -1,3 +1,4 @@
+using CaseBot.Core.Answering.Candidates;
 using CaseBot.Core.Answering.Questions;
 using CaseBot.Core.Indexing;
 
@@ -68,6 +69,8 @@ public class ChatQuestionTests
     [InlineData("What was the contract worth in US dollars?", AnswerType.Money)]
     [InlineData("what was the proposed Met deal worth", AnswerType.Money)]
     [InlineData("how many officers would the Met cut", AnswerType.Count)]
+    [InlineData("how much does palantir get from nhs england", AnswerType.Amount)]
+    [InlineData("how many dollars was the deal", AnswerType.Money)]
     [InlineData("which party is Stella Creasy in", AnswerType.Party)]
     [InlineData("when did the mayor block the contract", AnswerType.Date)]
     [InlineData("what day of the week was it blocked", AnswerType.Weekday)]
@@ -83,6 +86,15 @@ public class ChatQuestionTests
     [InlineData("what did the government say about the deal", AnswerType.Description)]
     public void The_expected_answer_type_is_read_from_the_question(string question, AnswerType expected) =>
         Assert.Equal(expected, AnswerTypes.Of(question));
+
+    [Theory]
+    [InlineData(AnswerType.Count, AnswerType.Count, true)]
+    [InlineData(AnswerType.Count, AnswerType.Money, false)]   // "how many officers" is not answered by "£50 million"
+    [InlineData(AnswerType.Amount, AnswerType.Money, true)]   // "how much does it get": a sum, as often as a count
+    [InlineData(AnswerType.Amount, AnswerType.Count, true)]
+    [InlineData(AnswerType.Money, AnswerType.Count, false)]
+    public void A_count_is_answered_by_a_number_and_an_amount_by_a_number_or_a_sum(AnswerType wanted, AnswerType found, bool answers) =>
+        Assert.Equal(answers, TypedSpans.Answers(wanted, found));
 
     [Theory]
     [InlineData("Which other UK police forces have signed contracts?", "forces")]

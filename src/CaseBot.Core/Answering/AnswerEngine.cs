@@ -56,7 +56,9 @@ public sealed class AnswerEngine
         /// party and neither the chosen sentence's window nor a runner-up close enough to be quoted with it holds one,
         /// or (when <see cref="EngineSettings.DeclineNumberMismatch"/>) a number the question states is missing where
         /// the chosen sentence states another, or the question asks what someone said and neither quoted sentence gives
-        /// that speaker a speech verb. Names are left to the decider: too many words are capitalised.
+        /// that speaker a speech verb, or (<see cref="EngineSettings.RequireNamedFocus"/>) a "which national newspaper"
+        /// question meets quotes that only say "a national newspaper". Other names are left to the decider: too many
+        /// words are capitalised.
         /// </summary>
         public bool Gated { get; init; }
     }
@@ -129,7 +131,11 @@ public sealed class AnswerEngine
         var unattributed = Settings.RequireAttribution && !_extractor.Attributed(q, best)
             && (ranked.Count < 2 || !Settings.QuotedBeside(ranked[1].Score, ranked[0].Score)
                 || !_extractor.Attributed(q, r.Candidates[ranked[1].Candidate].Sentence));
-        return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted || unattributed };
+        // "Which national newspaper broke the story": a sentence saying "a national newspaper" does not say which.
+        var unnamed = Settings.RequireNamedFocus && !_extractor.Names(q, best)
+            && (ranked.Count < 2 || !Settings.QuotedBeside(ranked[1].Score, ranked[0].Score)
+                || !_extractor.Names(q, r.Candidates[ranked[1].Candidate].Sentence));
+        return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted || unattributed || unnamed };
     }
 
     /// <summary>

@@ -149,7 +149,8 @@ public static partial class TypedSpans
     public static bool Answers(AnswerType wanted, AnswerType found) => wanted switch
     {
         AnswerType.Money => found == AnswerType.Money,
-        AnswerType.Count => found is AnswerType.Count or AnswerType.Money or AnswerType.Percent,
+        AnswerType.Count => found is AnswerType.Count or AnswerType.Percent, // "how many officers" is not answered by a sum
+        AnswerType.Amount => found is AnswerType.Count or AnswerType.Money or AnswerType.Percent,
         AnswerType.Percent => found == AnswerType.Percent,
         AnswerType.Duration => found == AnswerType.Duration,
         AnswerType.Date => found is AnswerType.Date or AnswerType.Year or AnswerType.Weekday,

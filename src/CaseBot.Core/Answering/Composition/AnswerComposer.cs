@@ -106,7 +106,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
             .ToList();
         if (q.Type is AnswerType.Person or AnswerType.Organisation or AnswerType.Place or AnswerType.Party)
             spans = spans.Where(s => s.Type == q.Type).ToList(); // a name of another kind is too often the wrong name
-        else if (q.Type != AnswerType.Count)
+        else if (q.Type is not (AnswerType.Count or AnswerType.Amount))
         {
             // Prefer the exact kind asked for: a date over a year for "when".
             var exact = spans.Where(s => s.Type == q.Type).ToList();

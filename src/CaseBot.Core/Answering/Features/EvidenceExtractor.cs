@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CaseBot.Core.Answering.Candidates;
 using CaseBot.Core.Answering.Questions;
 using CaseBot.Core.Answering.Resources;
@@ -232,6 +233,24 @@ public sealed class EvidenceExtractor
                 if (j != i && _speechTerms.Contains(terms[j])) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// False when a "which national newspaper …" question meets a sentence that only says "a national newspaper": the
+    /// thing is mentioned, not named (no new name of the asked-for kind stands beside that mention, as in "a national
+    /// newspaper, the Guardian," or "the Guardian, a national newspaper"). True for every other question and sentence.
+    /// </summary>
+    private const int NameReach = 12;
+
+    public bool Names(QuestionContext q, int sentence)
+    {
+        if (q.Focus is not { } focus) return true;
+        var text = _index.SentenceText(sentence);
+        var mention = Regex.Match(text, @"\b(?:a|an|another|one)\s+(?:[\p{L}\p{N}’'‑-]+\s+){0,3}?" + Regex.Escape(focus) + @"\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        if (!mention.Success) return true;
+        return _index.SentenceSpans(sentence).Any(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s)
+            && (s.Start + s.Length <= mention.Index && mention.Index - (s.Start + s.Length) <= NameReach
+                || s.Start >= mention.Index + mention.Length && s.Start - (mention.Index + mention.Length) <= NameReach));
     }
 
     private double SentenceCos(QuestionContext q, int sentence) =>

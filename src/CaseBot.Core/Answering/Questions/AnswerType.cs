@@ -7,17 +7,20 @@ namespace CaseBot.Core.Answering.Questions;
 public enum AnswerType
 {
     Description, Person, Organisation, Party, Role, Place, Money, Count, Percent, Date, Weekday, Year, Duration, Reason, Manner, YesNo,
+    /// <summary>"How much does X get from Y": a count or, as often, a sum; "how many" asks for a count alone. Last, so
+    /// the other kinds keep their numbers (the model's Kind input).</summary>
+    Amount,
 }
 
 public static partial class AnswerTypes
 {
     /// <summary>Kinds whose answer is a whole span a recogniser can find: only these get a bold short answer.</summary>
     public static bool IsConcrete(AnswerType t) => t is AnswerType.Person or AnswerType.Organisation or AnswerType.Party or AnswerType.Place
-        or AnswerType.Money or AnswerType.Count or AnswerType.Percent or AnswerType.Date or AnswerType.Weekday or AnswerType.Year or AnswerType.Duration;
+        or AnswerType.Money or AnswerType.Count or AnswerType.Amount or AnswerType.Percent or AnswerType.Date or AnswerType.Weekday or AnswerType.Year or AnswerType.Duration;
 
     /// <summary>Kinds whose candidates the recognisers find reliably (numbers, dates, parties): a sentence without one
     /// cannot answer.</summary>
-    public static bool IsStrict(AnswerType t) => t is AnswerType.Money or AnswerType.Count or AnswerType.Percent or AnswerType.Date
+    public static bool IsStrict(AnswerType t) => t is AnswerType.Money or AnswerType.Count or AnswerType.Amount or AnswerType.Percent or AnswerType.Date
         or AnswerType.Weekday or AnswerType.Year or AnswerType.Duration or AnswerType.Party;
 
     private const RegexOptions O = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
@@ -31,7 +34,7 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"\b(why|how come|what (?:was|is|were|are) the (?:reason|reasons|rationale|grounds|motive)|for what reason|on what grounds)\b", O)]
     private static partial Regex ReasonWords();
 
-    [GeneratedRegex(@"\b(in|into) (?:(?:us|u\.s\.|american|british|uk)\s+)?(dollars|pounds|euros|sterling|usd|gbp|eur)\b|\bwhat (?:is|was|were|are) (?:the |it |that |this |their |its )?(?:[\w-]+\s+){0,4}?worth\b|\bhow much\b(?!\s+(?:faster|slower|more|less|longer|shorter|bigger|smaller|better|worse|time|data)\b)(?=.*\b(cost|costs|worth|spen[dt]|spending|price|paid|pay|paying|budget|valued|value|fund|funding|money|earmark|contract|deal|fine|salary|revenue|profit|raise|raised|sum|charge|business|contracts)\b)|\bwhat (?:was|is|were) the (?:cost|price|value|budget|fee|fine|sum)\b", O)]
+    [GeneratedRegex(@"\b(in|into) (?:(?:us|u\.s\.|american|british|uk)\s+)?(dollars|pounds|euros|sterling|usd|gbp|eur)\b|\bwhat (?:is|was|were|are) (?:the |it |that |this |their |its )?(?:[\w-]+\s+){0,4}?worth\b|\bhow much\b(?!\s+(?:faster|slower|more|less|longer|shorter|bigger|smaller|better|worse|time|data)\b)(?=.*\b(cost|costs|worth|spen[dt]|spending|price|paid|pay|paying|budget|valued|value|fund|funding|money|earmark|contract|deal|fine|salary|revenue|profit|raise|raised|sum|charge|business|contracts)\b)|\bwhat (?:was|is|were) the (?:cost|price|value|budget|fee|fine|sum)\b|\bhow many (?:dollars|pounds|euros|quid)\b", O)]
     private static partial Regex MoneyWords();
 
     [GeneratedRegex(@"\b(what (?:percentage|percent|proportion|share|fraction)|how many percent|what per ?cent)\b", O)]
@@ -40,8 +43,11 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"\b(how long|for how long|over what (?:time ?frame|period|span)|what (?:time ?frame|period of time|duration)|how many (?:years|months|weeks|days|hours|minutes|decades|centuries))\b", O)]
     private static partial Regex DurationWords();
 
-    [GeneratedRegex(@"\b(how many|what (?:number|amount|quantity)|how much(?!\s+(?:more|less|\w+er)\b))\b", O)]
+    [GeneratedRegex(@"\b(how many|what number)\b", O)]
     private static partial Regex CountWords();
+
+    [GeneratedRegex(@"\b(what (?:amount|quantity)|how much(?!\s+(?:more|less|\w+er)\b))\b", O)]
+    private static partial Regex AmountWords();
 
     [GeneratedRegex(@"\b(what|which|in what|in which) year\b", O)]
     private static partial Regex YearWords();
@@ -77,6 +83,15 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had)\b)[\w-]+\s+){0,3}(?<noun>companies|firms|organi[sz]ations|agencies|bodies|groups|forces|vendors|suppliers|businesses|institutions|departments|ministries|people|officials|politicians|countries|cities)\b", O)]
     private static partial Regex SeveralWords();
 
+    [GeneratedRegex(@"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|the|a|an)\b)[\w-]+\s+){0,3}?(?<noun>company|firm|organi[sz]ation|agency|body|group|newspaper|paper|outlet|department|ministry|force|institution|university|team|club|corporation|bank|authority|vendor|supplier|business|person|man|woman|official|officer|executive|politician|minister|leader|country|city|town)\b(?!-)", O)]
+    private static partial Regex FocusWords();
+
+    /// <summary>"Which national newspaper broke the story?": the singular noun a question wanting a name asks to be
+    /// named ("newspaper"), or null.</summary>
+    public static string? FocusOf(string question, AnswerType type) =>
+        type is AnswerType.Person or AnswerType.Organisation or AnswerType.Place && FocusWords().Match(question) is { Success: true } m
+            ? m.Groups["noun"].Value.ToLowerInvariant() : null;
+
     /// <summary>"Which other UK police forces …": the plural noun of a question that asks for several names ("forces"),
     /// or null.</summary>
     public static string? SeveralOf(string question) => SeveralWords().Match(question) is { Success: true } m ? m.Groups["noun"].Value : null;
@@ -92,6 +107,7 @@ public static partial class AnswerTypes
         if (DurationWords().IsMatch(q)) return AnswerType.Duration;
         if (MoneyWords().IsMatch(q)) return AnswerType.Money;
         if (CountWords().IsMatch(q)) return AnswerType.Count;
+        if (AmountWords().IsMatch(q)) return AnswerType.Amount;
         if (YearWords().IsMatch(q)) return AnswerType.Year;
         if (WeekdayWords().IsMatch(q)) return AnswerType.Weekday;
         if (DateWords().IsMatch(q)) return AnswerType.Date;

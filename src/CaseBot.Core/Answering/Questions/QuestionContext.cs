@@ -27,6 +27,8 @@ public sealed partial class QuestionContext
     /// <summary>Analysed terms of whoever a "what did X say / how did X react" question asks about, or null for other
     /// questions (and for a pronoun: "what did he say").</summary>
     public IReadOnlyList<string>? Speaker { get; init; }
+    /// <summary>The noun a "which national newspaper …" question asks to be named ("newspaper"), or null.</summary>
+    public string? Focus { get; init; }
     /// <summary>Words that may point at an article's metadata (a month, a year, "explainer").</summary>
     public required List<string> Hints { get; init; }
     /// <summary>

@@ -68,6 +68,7 @@ public sealed class QuestionReader
         var words = QuestionContext.WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).ToList();
         var prefixes = words.Where(w => w.Length >= 4 && !ShapeWords.Contains(w) && !EnglishStops.Contains(w))
             .Select(Vocabulary.Prefix).Distinct().ToList();
+        var type = AnswerTypes.Of(text);
         var hints = normalized.ArticleHints.Concat(QuestionContext.CalendarWords().Matches(text).Select(m => m.Value)).ToList();
         return new QuestionContext
         {
@@ -77,7 +78,8 @@ public sealed class QuestionReader
             Idf = idf,
             TotalIdf = Math.Max(idf.Sum(), 1e-9),
             Bigrams = L.Bigrams(terms).Distinct().ToList(),
-            Type = AnswerTypes.Of(text),
+            Type = type,
+            Focus = AnswerTypes.FocusOf(text, type),
             Names = names,
             Prefixes = prefixes,
             SurfaceWords = new HashSet<string>(words, StringComparer.OrdinalIgnoreCase),
