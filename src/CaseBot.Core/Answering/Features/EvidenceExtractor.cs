@@ -235,13 +235,14 @@ public sealed class EvidenceExtractor
         return false;
     }
 
+    /// <summary>Characters between a "a national newspaper" mention and a name that names it ("…, the Guardian").</summary>
+    private const int NameReach = 12;
+
     /// <summary>
     /// False when a "which national newspaper …" question meets a sentence that only says "a national newspaper": the
     /// thing is mentioned, not named (no new name of the asked-for kind stands beside that mention, as in "a national
     /// newspaper, the Guardian," or "the Guardian, a national newspaper"). True for every other question and sentence.
     /// </summary>
-    private const int NameReach = 12;
-
     public bool Names(QuestionContext q, int sentence)
     {
         if (q.Focus is not { } focus) return true;
