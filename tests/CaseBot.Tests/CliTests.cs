@@ -75,6 +75,19 @@ public class CliTests
         Assert.Equal(current, File.ReadAllText(Path.Combine(index, "current")));
     }
 
+    [Theory]
+    [InlineData("--set")]
+    [InlineData("--against")]
+    public void Bench_with_an_unknown_setting_says_so_in_one_line_before_building_anything(string option)
+    {
+        var (code, output, error) = CasebotCli.Run("bench", "--corpus", Corpus, "--questions", Path.Combine(RepoRoot, "eval", "case-dev.jsonl"), option, "NoSuchSetting=1");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: Unknown engine setting 'NoSuchSetting=1'", error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.DoesNotContain("index build", output);
+    }
+
     [Fact]
     public void Reindex_prints_a_summary()
     {

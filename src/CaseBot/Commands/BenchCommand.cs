@@ -32,8 +32,16 @@ internal static class BenchCommand
         {
             var corpusPath = parse.GetValue(corpus)!;
             List<GoldQuestion> gold;
-            try { gold = GoldQuestion.Load(parse.GetValue(questions)!); }
-            catch (Exception e) when (e is IOException or InvalidDataException)
+            EngineSettings settings;
+            EngineSettings? other = null;
+            try
+            {
+                gold = GoldQuestion.Load(parse.GetValue(questions)!);
+                // Both checked before the minutes of index building, so a misspelt name fails at once.
+                settings = EngineSettings.Default.With(parse.GetValue(set) ?? []);
+                if (parse.GetValue(against) is { Length: > 0 } assignments) other = settings.With(assignments);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;
@@ -48,7 +56,7 @@ internal static class BenchCommand
                 Console.WriteLine($"index build   cold {cold.Seconds:F3} s ({cold.Encoded} sentences encoded)   reindex unchanged {again.Seconds:F3} s ({again.Encoded} encoded)   ({cold.Documents} documents, {cold.Passages} passages)");
 
                 var options = CommonOptions.Resolve(corpusPath, parse.GetValue(index));
-                using var bot = CaseBotService.Open(options, Core.Answering.EngineSettings.Default.With(parse.GetValue(set) ?? []));
+                using var bot = CaseBotService.Open(options, settings);
                 var texts = gold.Select(q => q.Question).ToArray();
                 foreach (var q in texts.Take(Math.Min(texts.Length, 500))) bot.Ask(q); // JIT and caches
                 GC.Collect();
@@ -71,8 +79,8 @@ internal static class BenchCommand
                 Console.WriteLine($"answer path   {latencies.Count} questions on one thread: {latencies.Count / total.Elapsed.TotalSeconds:F0} q/s   " +
                                   $"p50 {Percentile(latencies, 50):F3} ms   p99 {Percentile(latencies, 99):F3} ms   max {latencies[^1]:F3} ms");
                 Console.WriteLine($"allocation    {allocated / latencies.Count:N0} bytes per question");
-                if (parse.GetValue(against) is { Length: > 0 } other)
-                    CompareInTurn(bot.Engine, new AnswerEngine(bot.Engine.Index, bot.Engine.Settings.With(other), bot.Engine.Model), string.Join(' ', other), texts, parse.GetValue(rounds));
+                if (other is not null)
+                    CompareInTurn(bot.Engine, new AnswerEngine(bot.Engine.Index, other, bot.Engine.Model), string.Join(' ', parse.GetValue(against)!), texts, parse.GetValue(rounds));
                 // The part of the answer path no lexical work can shorten: MiniLM reading the question alone, with the
                 // encoder the engine uses and with the other one.
                 var int8 = bot.Engine.Settings.Int8Questions;
