@@ -128,14 +128,14 @@ public sealed class AnswerEngine
         // "What did the 2021 report say" where the text has a 2023 report: the premise is not the text's.
         var contradicted = Settings.DeclineNumberMismatch && decision[Feature.NumberMismatch] == 1;
         // "What did Peter Thiel say": a quote that only mentions him does not say; neither sentence quoted gives him words.
-        var unattributed = Settings.RequireAttribution && !_extractor.Attributed(q, best)
-            && (ranked.Count < 2 || !Settings.QuotedBeside(ranked[1].Score, ranked[0].Score)
-                || !_extractor.Attributed(q, r.Candidates[ranked[1].Candidate].Sentence));
+        var unattributed = Settings.RequireAttribution && !QuotedSentenceDoes(s => _extractor.Attributed(q, s));
         // "Which national newspaper broke the story": a sentence saying "a national newspaper" does not say which.
-        var unnamed = Settings.RequireNamedFocus && !_extractor.Names(q, best)
-            && (ranked.Count < 2 || !Settings.QuotedBeside(ranked[1].Score, ranked[0].Score)
-                || !_extractor.Names(q, r.Candidates[ranked[1].Candidate].Sentence));
+        var unnamed = Settings.RequireNamedFocus && !QuotedSentenceDoes(s => _extractor.Names(q, s));
         return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted || unattributed || unnamed };
+
+        // The best sentence, or the runner-up when it is close enough to be quoted beside it.
+        bool QuotedSentenceDoes(Func<int, bool> test) => test(best)
+            || ranked.Count > 1 && Settings.QuotedBeside(ranked[1].Score, ranked[0].Score) && test(r.Candidates[ranked[1].Candidate].Sentence);
     }
 
     /// <summary>

@@ -128,7 +128,9 @@ internal static class BenchCommand
         {
             for (var i = 0; i < texts.Length; i++)
             {
-                var (x, y) = i % 2 == 0 ? (Time(first, texts[i]), Time(second, texts[i])) : Swap(Time(second, texts[i]), Time(first, texts[i]));
+                double x, y;
+                if (i % 2 == 0) { x = Time(first, texts[i]); y = Time(second, texts[i]); }
+                else { y = Time(second, texts[i]); x = Time(first, texts[i]); }
                 a.Add(x);
                 b.Add(y);
                 differences.Add(y - x);
@@ -147,7 +149,6 @@ internal static class BenchCommand
             return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
         }
 
-        static (double, double) Swap(double second, double first) => (first, second);
     }
 
     /// <summary>The nearest-rank percentile of sorted milliseconds.</summary>
