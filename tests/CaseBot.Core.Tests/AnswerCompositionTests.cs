@@ -50,6 +50,15 @@ public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<An
     }
 
     [Fact]
+    public void A_capitalised_run_with_a_possessive_inside_is_no_person_headline()
+    {
+        // "Palantir’s APIs" is a capitalised run of two words, which the recogniser takes for a person; no one is called that.
+        var answer = _all.Ask("who is the met's head of data");
+        Assert.Contains("Palantir’s APIs", answer.Citations[0].Quote);
+        Assert.Null(answer.Short);
+    }
+
+    [Fact]
     public void A_short_name_leaves_out_the_title_in_front_of_it()
     {
         // The quote says "London Mayor Sadiq Khan": "Mayor" occurs in lower case in the corpus, so it is a title.

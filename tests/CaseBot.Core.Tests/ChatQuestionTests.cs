@@ -13,6 +13,8 @@ public class ChatQuestionTests
     [InlineData("who's Louis Mosley?", "who is Louis Mosley?")]
     [InlineData("what data was the platform gonna pull together", "what data was the platform going to pull together")]
     [InlineData("how many quid was the met after", "how many pounds was the met after")]
+    [InlineData("yo what day of the week did khan scrap the deal", "what day of the week did khan scrap the deal")]
+    [InlineData("Yo Yo Ma played where?", "Yo Yo Ma played where?")]
     public void Chat_spellings_contractions_and_filler_are_normalised(string chat, string expected) =>
         Assert.Equal(expected, ChatNormalizer.Normalize(chat).Text);
 

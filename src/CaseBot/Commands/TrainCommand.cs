@@ -25,6 +25,8 @@ internal static class TrainCommand
         var foldSeed = new Option<int>("--fold-seed") { Description = "Deal the questions into other folds (0: the shipped ones), to see how much of a trial's difference is one split's luck", DefaultValueFactory = _ => 0 };
         var seeds = new Option<int>("--seeds") { Description = "Cross-validate with this many fold seeds from --fold-seed on, the questions measured once, and print how far the figures spread (the model and run files are the first seed's)", DefaultValueFactory = _ => 1 };
         var deciderBags = new Option<int>("--decider-bags") { Description = "Deciders fitted on four fifths of the questions each and averaged", DefaultValueFactory = _ => 1 };
+        var rankerRounds = new Option<int>("--ranker-rounds") { Description = "Boosting rounds of the ranker", DefaultValueFactory = _ => 80 };
+        var rankerDepth = new Option<int>("--ranker-depth") { Description = "Tree depth of the ranker", DefaultValueFactory = _ => 4 };
         var deciderLeaf = new Option<double>("--decider-min-leaf") { Description = "Least hessian weight in a decider leaf", DefaultValueFactory = _ => 40 };
         var offTopic = new Option<int>("--off-topic") { Description = "Yardstick questions also asked of the case corpus as off-topic negatives", DefaultValueFactory = _ => 300 };
         var dump = new Option<string?>("--dump") { Description = "Write each question's out-of-fold result here (TSV)" };
@@ -35,7 +37,7 @@ internal static class TrainCommand
         var set = new Option<string[]>("--set") { Description = "Engine setting override name=value, for both corpora (trying a setting under cross-validation)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "src/CaseBot.Core/Answering/Models/engine-model.json" };
         var command = new Command("train", "Fit the ranker and the answer-or-decline decider with folds; print cross-validated figures; write the model.")
-            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, deciderRounds, deciderDepth, deciderLeaf, deciderBags, foldSeed, seeds, offTopic, dump, runsDir, set, listwise, nearMisses, nearMissWeight, output };
+            { corpus, caseQuestions, yardCorpus, yardQuestions, caseWeight, folds, rankerRounds, rankerDepth, deciderRounds, deciderDepth, deciderLeaf, deciderBags, foldSeed, seeds, offTopic, dump, runsDir, set, listwise, nearMisses, nearMissWeight, output };
         command.SetAction(parse =>
         {
             var sets = new List<EngineTrainer.QuestionSet>();
@@ -68,6 +70,7 @@ internal static class TrainCommand
                 if (parse.GetValue(seeds) < 1) throw new ArgumentException("--seeds must be at least 1.");
                 var seedList = Enumerable.Range(parse.GetValue(foldSeed), parse.GetValue(seeds)).ToList();
                 var reports = EngineTrainer.TrainSeeds(sets, new EngineTrainer.Options(Folds: parse.GetValue(folds),
+                    Ranker: new Gbdt.Options(Rounds: parse.GetValue(rankerRounds), Depth: parse.GetValue(rankerDepth)),
                     Decider: new Gbdt.Options(Rounds: parse.GetValue(deciderRounds), Depth: parse.GetValue(deciderDepth), Rate: 0.15, Lambda: 10, MinLeafWeight: parse.GetValue(deciderLeaf)), Listwise: parse.GetValue(listwise), DeciderBags: parse.GetValue(deciderBags), FoldSeed: parse.GetValue(foldSeed)), seedList, message => Console.Error.WriteLine(message));
                 var report = reports[0];
                 Console.WriteLine(EngineTrainer.Format(report));

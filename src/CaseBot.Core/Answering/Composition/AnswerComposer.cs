@@ -98,6 +98,16 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
     /// </summary>
     public ShortCandidate? ShortAnswer(QuestionContext q, int sentence)
     {
+        var found = FindShort(q, sentence);
+        // "Palantir’s APIs" is one capitalised run, not a person's name: found (the decider's input), not a headline.
+        return found is { } f && q.Type == AnswerType.Person && InnerPossessive().IsMatch(f.Text) ? f with { Near = false } : found;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\p{L}['’]s\s")]
+    private static partial System.Text.RegularExpressions.Regex InnerPossessive();
+
+    private ShortCandidate? FindShort(QuestionContext q, int sentence)
+    {
         if (!AnswerTypes.IsConcrete(q.Type)) return null;
         var text = index.SentenceText(sentence);
         var quote = Quote(text);

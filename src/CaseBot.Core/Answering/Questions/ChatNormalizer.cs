@@ -24,6 +24,10 @@ public static partial class ChatNormalizer
     [GeneratedRegex(@"\b(what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do|can|could|would|should)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex QuestionWord();
 
+    /// <summary>"yo what day …", "oi who …": a greeting before the question word. Only there: "Yo-Yo Ma" keeps his name.</summary>
+    [GeneratedRegex(@"^(?:yo|oi|hiya|hello|sup|ay+|aye)\b[,!.]*\s+(?=(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do|can|could)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Greeting();
+
     /// <summary>"per the April article", "in the explainer piece", "the opinion writer": the noun and its determiner go;
     /// the word between them (a month, "first", "explainer") is kept as a hint for the document's metadata.</summary>
     [GeneratedRegex(@"\b(?:(?:per|in|from|by|according to)\s+)?(?:the|this|that|an?)\s+(?:(?<hint>[\p{L}\p{N}\-]+)\s+)?(?:article|piece|explainer|op-?ed|write-?up|writer|author|columnist|blog post)s?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -36,7 +40,7 @@ public static partial class ChatNormalizer
 
     public static Result Normalize(string question)
     {
-        var text = Markup().Replace(question, " ");
+        var text = Greeting().Replace(Markup().Replace(question, " ").TrimStart(), "");
         var preamble = Preamble().Match(text);
         if (preamble.Success && !QuestionWord().IsMatch(preamble.Groups["pre"].Value) && QuestionWord().IsMatch(preamble.Groups["rest"].Value))
             text = preamble.Groups["rest"].Value;
