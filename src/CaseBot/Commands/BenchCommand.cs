@@ -148,7 +148,6 @@ internal static class BenchCommand
             engine.Ask(question);
             return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
         }
-
     }
 
     /// <summary>The nearest-rank percentile of sorted milliseconds.</summary>

@@ -25,8 +25,8 @@ internal static class TrainCommand
         var foldSeed = new Option<int>("--fold-seed") { Description = "Deal the questions into other folds (0: the shipped ones), to see how much of a trial's difference is one split's luck", DefaultValueFactory = _ => 0 };
         var seeds = new Option<int>("--seeds") { Description = "Cross-validate with this many fold seeds from --fold-seed on, the questions measured once, and print how far the figures spread (the model and run files are the first seed's)", DefaultValueFactory = _ => 1 };
         var deciderBags = new Option<int>("--decider-bags") { Description = "Deciders fitted on four fifths of the questions each and averaged", DefaultValueFactory = _ => 1 };
-        var rankerRounds = new Option<int>("--ranker-rounds") { Description = "Boosting rounds of the ranker", DefaultValueFactory = _ => 80 };
-        var rankerDepth = new Option<int>("--ranker-depth") { Description = "Tree depth of the ranker", DefaultValueFactory = _ => 4 };
+        var rankerRounds = new Option<int>("--ranker-rounds") { Description = "Boosting rounds of the ranker", DefaultValueFactory = _ => new Gbdt.Options().Rounds };
+        var rankerDepth = new Option<int>("--ranker-depth") { Description = "Tree depth of the ranker", DefaultValueFactory = _ => new Gbdt.Options().Depth };
         var deciderLeaf = new Option<double>("--decider-min-leaf") { Description = "Least hessian weight in a decider leaf", DefaultValueFactory = _ => 40 };
         var offTopic = new Option<int>("--off-topic") { Description = "Yardstick questions also asked of the case corpus as off-topic negatives", DefaultValueFactory = _ => 300 };
         var dump = new Option<string?>("--dump") { Description = "Write each question's out-of-fold result here (TSV)" };

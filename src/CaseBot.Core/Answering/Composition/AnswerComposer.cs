@@ -93,13 +93,13 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
     /// A whole typed candidate from the quoted sentence, or null. Candidates the question already names are skipped;
     /// a question that names a currency ("in dollars") takes a sum in that currency; of several, the one nearest the
     /// words the question and sentence share. <see cref="ShortCandidate.Near"/> says whether a lone candidate stands
-    /// within <see cref="EngineSettings.ShortAnchorReach"/> of those words (the decider's ShortFound input is the
-    /// candidate either way: it was fitted so).
+    /// within <see cref="EngineSettings.ShortAnchorReach"/> of those words and, for a person, reads as a name (no
+    /// possessive inside: "Palantir’s APIs"); the decider's ShortFound input is the candidate either way: it was
+    /// fitted so.
     /// </summary>
     public ShortCandidate? ShortAnswer(QuestionContext q, int sentence)
     {
         var found = FindShort(q, sentence);
-        // "Palantir’s APIs" is one capitalised run, not a person's name: found (the decider's input), not a headline.
         return found is { } f && q.Type == AnswerType.Person && InnerPossessive().IsMatch(f.Text) ? f with { Near = false } : found;
     }
 

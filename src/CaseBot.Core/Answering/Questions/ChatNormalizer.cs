@@ -21,11 +21,13 @@ public static partial class ChatNormalizer
     [GeneratedRegex(@"^(?<pre>[^:?!]{3,60}?)\s*(?::|\s[-–—]\s)\s*(?<rest>.{8,})$", RegexOptions.CultureInvariant)]
     private static partial Regex Preamble();
 
-    [GeneratedRegex(@"\b(what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do|can|could|would|should)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private const string QuestionWords = "what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do|can|could|would|should";
+
+    [GeneratedRegex(@"\b(" + QuestionWords + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex QuestionWord();
 
     /// <summary>"yo what day …", "oi who …": a greeting before the question word. Only there: "Yo-Yo Ma" keeps his name.</summary>
-    [GeneratedRegex(@"^(?:yo|oi|hiya|hello|sup|ay+|aye)\b[,!.]*\s+(?=(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do|can|could)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:yo|oi|hiya|hello|sup|ay+|aye)\b[,!.]*\s+(?=(?:" + QuestionWords + @")\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Greeting();
 
     /// <summary>"per the April article", "in the explainer piece", "the opinion writer": the noun and its determiner go;
