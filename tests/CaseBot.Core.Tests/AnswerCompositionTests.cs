@@ -53,6 +53,19 @@ public class AnswerCompositionTests(AnswerAllFixture fixture) : IClassFixture<An
     }
 
     [Fact]
+    public void A_question_asking_for_a_kind_gets_no_name_as_headline()
+    {
+        // "What type of group" is answered by "a pressure group", not by the group's name the sentence also gives.
+        using var held = fixture.Bot.AcquireIndex();
+        var index = held.Index.Index;
+        var reader = new QuestionReader(index, SentenceEmbedder.ForQuestions(EngineSettings.Default.Int8Questions));
+        var composer = new AnswerComposer(index, EngineSettings.Default);
+        var sentence = Enumerable.Range(0, index.SentenceCount).First(s => index.SentenceText(s).Contains("London Mayor Sadiq Khan blocked a proposed £50 million contract", StringComparison.Ordinal));
+        Assert.Equal(new ShortCandidate("Metropolitan Police", Near: true), composer.ShortAnswer(reader.Read("which force was the blocked contract for")!, sentence));
+        Assert.Equal(new ShortCandidate("Metropolitan Police", Near: false), composer.ShortAnswer(reader.Read("what kind of force was the blocked contract for")!, sentence));
+    }
+
+    [Fact]
     public void A_capitalised_run_with_a_possessive_inside_is_no_person_headline()
     {
         // "Palantir’s APIs" is a capitalised run of two words, which the recogniser takes for a person; no one is called that.

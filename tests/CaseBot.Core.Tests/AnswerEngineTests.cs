@@ -83,12 +83,24 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
         int Sentence(string words) => Enumerable.Range(0, index.SentenceCount).First(s => index.SentenceText(s).Contains(words, StringComparison.Ordinal));
         var reported = Sentence("first reported by a national newspaper");
         Assert.Equal("newspaper", reader.Read("which national newspaper broke the story")!.Focus);
-        Assert.False(extractor.Names(reader.Read("which national newspaper broke the story")!, reported));
-        Assert.True(extractor.Names(reader.Read("who broke the story")!, reported)); // no noun to name
-        Assert.False(extractor.Names(reader.Read("which smaller police force ran the Palantir pilot")!, Sentence("with a smaller UK police force")));
-        // "Greater Manchester and West Midlands" are named beside "Several UK police forces".
+        Assert.False(extractor.NamesFocus(reader.Read("which national newspaper broke the story")!, reported));
+        Assert.Null(extractor.NamesFocus(reader.Read("who broke the story")!, reported)); // no noun to name
+        Assert.False(extractor.NamesFocus(reader.Read("which smaller police force ran the Palantir pilot")!, Sentence("with a smaller UK police force")));
+        // "Several UK police forces – including Greater Manchester …" mentions no "a force": it neither names one nor leaves one unnamed.
         var forces = Sentence("including Greater Manchester and West Midlands");
-        Assert.True(extractor.Names(reader.Read("which other police force has signed with Palantir")!, forces));
+        Assert.Null(extractor.NamesFocus(reader.Read("which other police force has signed with Palantir")!, forces));
+    }
+
+    [Fact]
+    public void A_sentence_names_what_a_which_question_asks_for_when_a_name_stands_beside_the_mention()
+    {
+        var corpus = TestPaths.NewScratch();
+        File.WriteAllText(Path.Combine(corpus, "000_story.txt"), "The talks were first reported by a national newspaper, the Guardian, last week.");
+        using var bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = corpus, IndexPath = TestPaths.NewScratch() });
+        using var held = bot.AcquireIndex();
+        var index = held.Index.Index;
+        var reader = new QuestionReader(index, SentenceEmbedder.ForQuestions(EngineSettings.Default.Int8Questions));
+        Assert.True(new EvidenceExtractor(index).NamesFocus(reader.Read("which national newspaper reported the talks")!, 0));
     }
 
     /// <summary>Declined by a rule (confidence 0, the decider not asked), and given a confidence without it.</summary>

@@ -106,4 +106,20 @@ public class ChatQuestionTests
     [InlineData("who co-founded Palantir", null)]
     public void A_question_asking_for_several_names_is_told_by_its_plural_noun(string question, string? noun) =>
         Assert.Equal(noun, AnswerTypes.SeveralOf(question));
+
+    [Theory]
+    [InlineData("which national newspaper first broke the story", "newspaper")]
+    [InlineData("which smaller police force ran the pilot", "force")]
+    [InlineData("What type of company is Van Gend en Loos?", null)] // a kind, not a name
+    [InlineData("what kind of firm is Palantir", null)]
+    public void A_question_asking_to_name_one_is_told_by_its_singular_noun(string question, string? noun) =>
+        Assert.Equal(noun, AnswerTypes.FocusOf(question, AnswerTypes.Of(question)));
+
+    [Theory]
+    [InlineData("What type of company is Van Gend en Loos?", true)]
+    [InlineData("The Campaign was initiated as what sort of group?", true)]
+    [InlineData("which company won the contract", false)]
+    [InlineData("what is the kind of thing he said", false)]
+    public void A_question_asking_for_a_kind_is_told_from_one_asking_for_a_name(string question, bool kind) =>
+        Assert.Equal(kind, AnswerTypes.AsksForKind(question));
 }

@@ -113,6 +113,7 @@ public sealed class AnswerEngine
         for (var i = 0; i < features.Count; i++) ranked.Add((i, ranker.Probability(features[i].Values)));
         ranked.Sort((x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Candidate.CompareTo(y.Candidate));
         if (Settings.CurrencyFirst) PutCurrencyFirst(q, features, ranked);
+        if (Settings.TypedFirstDepth > 0) PutTypedFirst(q, features, ranked);
         var best = r.Candidates[ranked[0].Candidate].Sentence;
         var shortAnswer = _composer.ShortAnswer(q, best);
         var decision = features[ranked[0].Candidate].Copy();
@@ -129,8 +130,12 @@ public sealed class AnswerEngine
         var contradicted = Settings.DeclineNumberMismatch && decision[Feature.NumberMismatch] == 1;
         // "What did Peter Thiel say": a quote that only mentions him does not say; neither sentence quoted gives him words.
         var unattributed = Settings.RequireAttribution && !QuotedSentenceDoes(s => _extractor.Attributed(q, s));
-        // "Which national newspaper broke the story": a sentence saying "a national newspaper" does not say which.
-        var unnamed = Settings.RequireNamedFocus && !QuotedSentenceDoes(s => _extractor.Names(q, s));
+        // "Which national newspaper broke the story": a best sentence saying "a national newspaper" does not say which,
+        // and a runner-up quoted beside it saves the answer only by naming one beside such a mention: one that merely
+        // lists other forces does not name the force "a smaller UK police force" ran the pilot with.
+        var unnamed = Settings.RequireNamedFocus && _extractor.NamesFocus(q, best) == false
+            && !(ranked.Count > 1 && Settings.QuotedBeside(ranked[1].Score, ranked[0].Score)
+                && _extractor.NamesFocus(q, r.Candidates[ranked[1].Candidate].Sentence) == true);
         return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted || unattributed || unnamed };
 
         // The best sentence, or the runner-up when it is close enough to be quoted beside it.
@@ -149,6 +154,24 @@ public sealed class AnswerEngine
         for (var i = 1; i < ranked.Count && Settings.QuotedBeside(ranked[i].Score, ranked[0].Score); i++)
         {
             if (features[ranked[i].Candidate][Feature.CurrencyMatch] != 1) continue;
+            var promoted = ranked[i];
+            ranked.RemoveAt(i);
+            ranked.Insert(0, promoted);
+            return;
+        }
+    }
+
+    /// <summary>
+    /// "What day of the week did Khan scrap the deal?": a best sentence with no weekday in or beside it cannot answer,
+    /// so the first sentence ranked just below it that holds one goes first, with its own score (the decider reads the
+    /// lower score and the negative margin).
+    /// </summary>
+    private void PutTypedFirst(QuestionContext q, List<FeatureVector> features, List<(int Candidate, double Score)> ranked)
+    {
+        if (!AnswerTypes.IsStrict(q.Type) || features[ranked[0].Candidate][Feature.TypedInWindow] == 1) return;
+        for (var i = 1; i < ranked.Count && i <= Settings.TypedFirstDepth; i++)
+        {
+            if (features[ranked[i].Candidate][Feature.TypedFound] != 1) continue;
             var promoted = ranked[i];
             ranked.RemoveAt(i);
             ranked.Insert(0, promoted);

@@ -93,14 +93,16 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
     /// A whole typed candidate from the quoted sentence, or null. Candidates the question already names are skipped;
     /// a question that names a currency ("in dollars") takes a sum in that currency; of several, the one nearest the
     /// words the question and sentence share. <see cref="ShortCandidate.Near"/> says whether a lone candidate stands
-    /// within <see cref="EngineSettings.ShortAnchorReach"/> of those words and, for a person, reads as a name (no
-    /// possessive inside: "Palantir’s APIs"); the decider's ShortFound input is the candidate either way: it was
-    /// fitted so.
+    /// within <see cref="EngineSettings.ShortAnchorReach"/> of those words, for a person reads as a name (no
+    /// possessive inside: "Palantir’s APIs"), and answers a question asking for a name rather than a kind ("what type
+    /// of group", answered by "a pressure group", not by the group's name); the decider's ShortFound input is the
+    /// candidate either way: it was fitted so.
     /// </summary>
     public ShortCandidate? ShortAnswer(QuestionContext q, int sentence)
     {
         var found = FindShort(q, sentence);
-        return found is { } f && q.Type == AnswerType.Person && InnerPossessive().IsMatch(f.Text) ? f with { Near = false } : found;
+        return found is { } f && (q.Type == AnswerType.Person && InnerPossessive().IsMatch(f.Text) || AnswerTypes.AsksForKind(q.Text))
+            ? f with { Near = false } : found;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\p{L}['’]s\s")]

@@ -239,16 +239,17 @@ public sealed class EvidenceExtractor
     private const int NameReach = 12;
 
     /// <summary>
-    /// False when a "which national newspaper …" question meets a sentence that only says "a national newspaper": the
-    /// thing is mentioned, not named (no new name of the asked-for kind stands beside that mention, as in "a national
-    /// newspaper, the Guardian," or "the Guardian, a national newspaper"). True for every other question and sentence.
+    /// Whether a sentence names what a "which national newspaper …" question asks for: false when it only says "a
+    /// national newspaper" (no new name of the asked-for kind stands beside that mention, as in "a national newspaper,
+    /// the Guardian," or "the Guardian, a national newspaper"), true when a name stands beside the mention, null when the
+    /// question asks for no such noun or the sentence does not mention one ("several police forces" is no "a force").
     /// </summary>
-    public bool Names(QuestionContext q, int sentence)
+    public bool? NamesFocus(QuestionContext q, int sentence)
     {
-        if (q.Focus is not { } focus) return true;
+        if (q.Focus is not { } focus) return null;
         var text = _index.SentenceText(sentence);
         var mention = Regex.Match(text, @"\b(?:a|an|another|one)\s+(?:[\p{L}\p{N}’'‑-]+\s+){0,3}?" + Regex.Escape(focus) + @"\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        if (!mention.Success) return true;
+        if (!mention.Success) return null;
         return _index.SentenceSpans(sentence).Any(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s)
             && (s.Start + s.Length <= mention.Index && mention.Index - (s.Start + s.Length) <= NameReach
                 || s.Start >= mention.Index + mention.Length && s.Start - (mention.Index + mention.Length) <= NameReach));

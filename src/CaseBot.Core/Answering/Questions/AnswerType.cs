@@ -76,6 +76,12 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"\bhow (?:do|does|did|is|was|are|were|can|could|would|will|should|has|have|had)\b|\bin what (?:way|manner)\b|\bby what means\b", O)]
     private static partial Regex MannerWords();
 
+    [GeneratedRegex(@"\b(?:what|which)\s+(?:[\w-]+\s+)?(?:type|types|kind|kinds|sort|sorts)\s+of\b", O)]
+    private static partial Regex KindWords();
+
+    /// <summary>"What type of company is Van Gend en Loos?": a kind is asked for ("a postal company"), not a name.</summary>
+    public static bool AsksForKind(string question) => KindWords().IsMatch(question);
+
     /// <summary>"When the mayor stepped in, what did he say …": a leading clause, then the real question.</summary>
     [GeneratedRegex(@"^(?:when|if|as|after|before|while|since|apart from|besides|other than)\b[^,?]{3,80},\s*(?=(?:so\s+|and\s+)?(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do|can|could)\b)", O)]
     private static partial Regex LeadingClause();
@@ -83,11 +89,11 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had)\b)[\w-]+\s+){0,3}(?<noun>companies|firms|organi[sz]ations|agencies|bodies|groups|forces|vendors|suppliers|businesses|institutions|departments|ministries|people|officials|politicians|countries|cities)\b", O)]
     private static partial Regex SeveralWords();
 
-    [GeneratedRegex(@"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|the|a|an)\b)[\w-]+\s+){0,3}?(?<noun>company|firm|organi[sz]ation|agency|body|group|newspaper|paper|outlet|department|ministry|force|institution|university|team|club|corporation|bank|authority|vendor|supplier|business|person|man|woman|official|officer|executive|politician|minister|leader|country|city|town)\b(?!-)", O)]
+    [GeneratedRegex(@"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|the|a|an|type|types|kind|kinds|sort|sorts)\b)[\w-]+\s+){0,3}?(?<noun>company|firm|organi[sz]ation|agency|body|group|newspaper|paper|outlet|department|ministry|force|institution|university|team|club|corporation|bank|authority|vendor|supplier|business|person|man|woman|official|officer|executive|politician|minister|leader|country|city|town)\b(?!-)", O)]
     private static partial Regex FocusWords();
 
     /// <summary>"Which national newspaper broke the story?": the singular noun a question wanting a name asks to be
-    /// named ("newspaper"), or null.</summary>
+    /// named ("newspaper"), or null. "What type of company is Van Gend en Loos?" asks for a kind, not a name.</summary>
     public static string? FocusOf(string question, AnswerType type) =>
         type is AnswerType.Person or AnswerType.Organisation or AnswerType.Place && FocusWords().Match(question) is { Success: true } m
             ? m.Groups["noun"].Value.ToLowerInvariant() : null;
