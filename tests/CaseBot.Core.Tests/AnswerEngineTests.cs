@@ -70,6 +70,7 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
 
     [Theory]
     [InlineData("which national newspaper first broke the story about the Scotland Yard talks?")] // "first reported by a national newspaper"
+    [InlineData("which smaller police force ran the Palantir pilot")] // "with a smaller UK police force", the runner-up listing others
     public void A_which_question_is_declined_when_the_quote_only_mentions_an_unnamed_one(string question) =>
         AssertDeclinedByRule(question, EngineSettings.Default with { RequireNamedFocus = false });
 
