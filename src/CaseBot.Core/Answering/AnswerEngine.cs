@@ -151,14 +151,7 @@ public sealed class AnswerEngine
     private void PutCurrencyFirst(QuestionContext q, List<FeatureVector> features, List<(int Candidate, double Score)> ranked)
     {
         if (q.Currency == '\0' || q.Type != AnswerType.Money || features[ranked[0].Candidate][Feature.CurrencyMatch] == 1) return;
-        for (var i = 1; i < ranked.Count && Settings.QuotedBeside(ranked[i].Score, ranked[0].Score); i++)
-        {
-            if (features[ranked[i].Candidate][Feature.CurrencyMatch] != 1) continue;
-            var promoted = ranked[i];
-            ranked.RemoveAt(i);
-            ranked.Insert(0, promoted);
-            return;
-        }
+        PutFirst(ranked, (_, x) => Settings.QuotedBeside(x.Score, ranked[0].Score), c => features[c][Feature.CurrencyMatch] == 1);
     }
 
     /// <summary>
@@ -169,9 +162,16 @@ public sealed class AnswerEngine
     private void PutTypedFirst(QuestionContext q, List<FeatureVector> features, List<(int Candidate, double Score)> ranked)
     {
         if (!AnswerTypes.IsStrict(q.Type) || features[ranked[0].Candidate][Feature.TypedInWindow] == 1) return;
-        for (var i = 1; i < ranked.Count && i <= Settings.TypedFirstDepth; i++)
+        PutFirst(ranked, (i, _) => i <= Settings.TypedFirstDepth, c => features[c][Feature.TypedFound] == 1);
+    }
+
+    /// <summary>Moves the first runner-up that <paramref name="qualifies"/>, looking while <paramref name="within"/>
+    /// holds, to the front.</summary>
+    private static void PutFirst(List<(int Candidate, double Score)> ranked, Func<int, (int Candidate, double Score), bool> within, Func<int, bool> qualifies)
+    {
+        for (var i = 1; i < ranked.Count && within(i, ranked[i]); i++)
         {
-            if (features[ranked[i].Candidate][Feature.TypedFound] != 1) continue;
+            if (!qualifies(ranked[i].Candidate)) continue;
             var promoted = ranked[i];
             ranked.RemoveAt(i);
             ranked.Insert(0, promoted);
