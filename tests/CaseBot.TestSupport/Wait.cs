@@ -34,4 +34,28 @@ public static class Wait
             await Task.Delay(pause ?? TimeSpan.FromMilliseconds(10));
         }
     }
+
+    /// <summary>
+    /// Like <see cref="AdvanceUntilAsync"/>, for work that mixes the clock with real loopback I/O: a step is taken only
+    /// once all <paramref name="unfinished"/> pieces of work wait on the clock's timers. A fixed real pause is too
+    /// short on a loaded machine; virtual time then passes while a request is on its way, and the fake records it
+    /// later than it was sent.
+    /// </summary>
+    /// <param name="unfinished">Pieces of work not yet done, each waiting on at most one of the clock's timers at a time.</param>
+    public static async Task AdvanceWhenParkedAsync(this ParkingClock clock, Func<bool> condition, Func<int> unfinished, TimeSpan step,
+        TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Default);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Condition not met in time ({clock.Waiting} of {unfinished()} waiting on the clock, virtual clock at {clock.GetUtcNow():O}).");
+            // Read before the timers: between the two reads work can only park or finish (only Advance wakes it).
+            var working = unfinished();
+            if (clock.Waiting >= working)
+                clock.Advance(step);
+            else
+                await Task.Delay(TimeSpan.FromMilliseconds(1));
+        }
+    }
 }

@@ -28,6 +28,7 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
 
     private enum Fault { DropBeforeHello, DropAfterHandshake, DropMidDispatch, Drop, WithheldAcks, Reconnect, InvalidResumable, InvalidFresh, ServerClose }
 
+    /// <summary>Slow last: a reply's faults before its last are drawn from the others.</summary>
     private enum RestFault { Bucket429, Shared429, Global429, Error500, Error502, Slow }
 
     [Fact]
@@ -119,9 +120,9 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
             await rig.Clock.AdvanceUntilAsync(() => rig.Adapter.IsConnected || connection.IsClosed, Step, RealTimeout, Pause);
             NoteConnected();
 
-            InjectRestFaults();
             var batch = Enumerable.Range(0, rng.Next(1, 5)).Select(_ => NewQuestion()).ToList();
             var sent = fault == Fault.DropMidDispatch ? rng.Next(batch.Count) : batch.Count;
+            PlanRestFaults(batch.Take(sent).ToList());
             foreach (var (id, type, data) in batch.Take(sent))
             {
                 Questions[id] = (type, data); // a question counts once the platform has sent it
@@ -272,16 +273,25 @@ public sealed class GatewayFaultInjectionTests(ITestOutputHelper output)
             _disconnectedAt = null;
         }
 
-        /// <summary>0–2 REST faults for the coming Create Message calls, only when the last ones were used up, so that no
-        /// single reply meets more faults than the client's bounded tries.</summary>
-        private void InjectRestFaults()
+        /// <summary>
+        /// 0–2 REST faults for the reply to one of the round's mentions, met by its Create Message tries in turn, a slow
+        /// reply only last (the client does not retry a timeout; Discord did post it). Planned per question: faults
+        /// shared by whichever Create Message came next could stack on one reply across rounds, or be left with no
+        /// request to meet them once the last mentions were answered, and the run then never finished. Every draw is
+        /// made whatever the timing, so a loaded machine runs the same seeded faults.
+        /// </summary>
+        private void PlanRestFaults(IReadOnlyList<(string Id, string Type, JsonObject Data)> sent)
         {
-            if (rig.Fake.ScriptedPending > 0) return;
-            for (var i = rng.Next(3); i > 0; i--)
+            var faults = rng.Next(3);
+            var mentions = sent.Where(q => q.Type == "MESSAGE_CREATE").Select(q => q.Id).ToList();
+            if (faults == 0 || mentions.Count == 0) return;
+            var id = mentions[rng.Next(mentions.Count)];
+            for (var i = 0; i < faults; i++)
             {
-                var kind = (RestFault)rng.Next(Enum.GetValues<RestFault>().Length);
+                var kind = (RestFault)rng.Next(i == faults - 1 ? Enum.GetValues<RestFault>().Length : (int)RestFault.Slow);
                 Count("REST " + kind);
-                rig.Fake.RespondOnce(r => r.Method == "POST" && r.Path.StartsWith("/channels/", StringComparison.Ordinal), kind switch
+                rig.Fake.RespondOnce(r => r.Method == "POST" && r.Path.StartsWith("/channels/", StringComparison.Ordinal)
+                                          && (string?)r.Json?["message_reference"]?["message_id"] == id, kind switch
                 {
                     RestFault.Bucket429 => RateLimited("rest/rate_limit_429_user.http.txt"),
                     RestFault.Shared429 => RateLimited("rest/rate_limit_429_shared.http.txt"),
