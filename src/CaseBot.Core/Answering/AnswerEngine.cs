@@ -113,7 +113,6 @@ public sealed class AnswerEngine
         for (var i = 0; i < features.Count; i++) ranked.Add((i, ranker.Probability(features[i].Values)));
         ranked.Sort((x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Candidate.CompareTo(y.Candidate));
         if (Settings.CurrencyFirst) PutCurrencyFirst(q, features, ranked);
-        if (Settings.TypedFirstDepth > 0) PutTypedFirst(q, features, ranked);
         var best = r.Candidates[ranked[0].Candidate].Sentence;
         var shortAnswer = _composer.ShortAnswer(q, best);
         var decision = features[ranked[0].Candidate].Copy();
@@ -151,27 +150,9 @@ public sealed class AnswerEngine
     private void PutCurrencyFirst(QuestionContext q, List<FeatureVector> features, List<(int Candidate, double Score)> ranked)
     {
         if (q.Currency == '\0' || q.Type != AnswerType.Money || features[ranked[0].Candidate][Feature.CurrencyMatch] == 1) return;
-        PutFirst(ranked, (_, x) => Settings.QuotedBeside(x.Score, ranked[0].Score), c => features[c][Feature.CurrencyMatch] == 1);
-    }
-
-    /// <summary>
-    /// "What day of the week did Khan scrap the deal?": a best sentence with no weekday in or beside it cannot answer,
-    /// so the first sentence ranked just below it that holds one goes first, with its own score (the decider reads the
-    /// lower score and the negative margin).
-    /// </summary>
-    private void PutTypedFirst(QuestionContext q, List<FeatureVector> features, List<(int Candidate, double Score)> ranked)
-    {
-        if (!AnswerTypes.IsStrict(q.Type) || features[ranked[0].Candidate][Feature.TypedInWindow] == 1) return;
-        PutFirst(ranked, (i, _) => i <= Settings.TypedFirstDepth, c => features[c][Feature.TypedFound] == 1);
-    }
-
-    /// <summary>Moves the first runner-up that <paramref name="qualifies"/>, looking while <paramref name="within"/>
-    /// holds, to the front.</summary>
-    private static void PutFirst(List<(int Candidate, double Score)> ranked, Func<int, (int Candidate, double Score), bool> within, Func<int, bool> qualifies)
-    {
-        for (var i = 1; i < ranked.Count && within(i, ranked[i]); i++)
+        for (var i = 1; i < ranked.Count && Settings.QuotedBeside(ranked[i].Score, ranked[0].Score); i++)
         {
-            if (!qualifies(ranked[i].Candidate)) continue;
+            if (features[ranked[i].Candidate][Feature.CurrencyMatch] != 1) continue;
             var promoted = ranked[i];
             ranked.RemoveAt(i);
             ranked.Insert(0, promoted);

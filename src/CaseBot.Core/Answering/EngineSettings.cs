@@ -62,9 +62,6 @@ public sealed record EngineSettings
     /// <summary>A question asking for a sum in a currency ("in dollars") quotes first a sentence holding a sum in it when
     /// the ranker rates it close enough to be quoted.</summary>
     public bool CurrencyFirst { get; init; } = true;
-    /// <summary>A question wanting a sum, a date, a count … whose best sentence holds none, nor does a neighbour: the
-    /// first of the next this-many ranked sentences that holds one goes first (0: never).</summary>
-    public int TypedFirstDepth { get; init; }
     /// <summary>Questions are encoded by MiniLM with int8 weights (<see cref="Indexing.Embeddings.OnnxInt8"/>), compared
     /// with the float sentence vectors the index stores.</summary>
     public bool Int8Questions { get; init; } = true;
