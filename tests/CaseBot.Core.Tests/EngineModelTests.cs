@@ -170,4 +170,39 @@ public class EngineModelTests(EngineFixture fixture) : IClassFixture<EngineFixtu
         Assert.Equal(other.CrossValidated, both[1].CrossValidated);
         Assert.Equal(other.Model.Threshold, both[1].Model.Threshold);
     }
+
+    [Fact]
+    public void One_corpus_gets_the_threshold_its_own_questions_choose_and_one_threshold_writes_none_per_corpus()
+    {
+        var questions = GoldQuestion.Load(Path.Combine(TestPaths.RepoRoot, "tests", "CaseBot.Core.Tests", "Fixtures", "train-sample.jsonl"));
+        var set = new EngineTrainer.QuestionSet("sample", _bot.Engine, questions, 1, FoldByArticle: false);
+        var options = new EngineTrainer.Options(Folds: 2, Ranker: new Gbdt.Options(Rounds: 5, Depth: 2, MinLeafWeight: 1), Decider: new Gbdt.Options(Rounds: 5, Depth: 2, MinLeafWeight: 1));
+        var perCorpus = EngineTrainer.Train([set], options).Model;
+        var only = Assert.Single(perCorpus.Thresholds!);
+        Assert.Equal(_bot.Engine.Index.SentenceCount, only.Sentences);
+        Assert.Equal(perCorpus.Threshold, only.Threshold); // one corpus: the same sets choose both
+        Assert.Null(EngineTrainer.Train([set], options with { OneThreshold = true }).Model.Thresholds);
+    }
+
+    [Theory]
+    [InlineData(100, 0.1)]
+    [InlineData(40, 0.1)]       // smaller than every corpus trained on: the smallest one's
+    [InlineData(1_000, 0.3)]    // halfway on a log scale: halfway between the two
+    [InlineData(10_000, 0.5)]
+    [InlineData(100_000, 0.5)]
+    public void A_corpus_takes_the_threshold_of_the_trained_corpora_of_its_size_interpolated_between_them(int sentences, double expected)
+    {
+        var tree = new TreeModel { Features = ["Coverage"], Base = 0, Depth = 1, Trees = [] };
+        var model = new EngineModel { Ranker = tree, Decider = tree, Threshold = 0.33, Thresholds = [new(10_000, 0.5), new(100, 0.1)] };
+        Assert.Equal(expected, model.ThresholdFor(sentences), 12);
+        var reloaded = EngineModel.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(model.ToJson())));
+        Assert.Equal(expected, reloaded.ThresholdFor(sentences), 12);
+    }
+
+    [Fact]
+    public void A_model_without_thresholds_per_corpus_uses_its_one_threshold()
+    {
+        var json = """{"ranker":{"features":["Coverage"],"base":0,"depth":1,"trees":[]},"decider":{"features":["Coverage"],"base":0,"depth":1,"trees":[]},"threshold":0.4}""";
+        Assert.Equal(0.4, EngineModel.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).ThresholdFor(150));
+    }
 }

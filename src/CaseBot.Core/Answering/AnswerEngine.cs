@@ -30,7 +30,7 @@ public sealed class AnswerEngine
         Index = index;
         Settings = settings;
         Model = model ?? (settings.ModelPath is { Length: > 0 } path ? EngineModel.LoadFile(path) : EngineModel.Default);
-        Threshold = settings.AnswerThreshold >= 0 ? settings.AnswerThreshold : Model.Threshold;
+        Threshold = settings.AnswerThreshold >= 0 ? settings.AnswerThreshold : Model.ThresholdFor(index.SentenceCount);
         _reader = new QuestionReader(index, Indexing.Embeddings.SentenceEmbedder.ForQuestions(settings.Int8Questions, settings.QuestionEncoderThreads));
         _retriever = new SentenceRetriever(index, settings);
         _extractor = new EvidenceExtractor(index);

@@ -35,7 +35,10 @@ public static class EngineTrainer
     /// boosted fit moves a chat question's probability by up to 0.2 when three yardstick questions change.</param>
     /// <param name="FoldSeed">0: the shipped folds. Another value deals the questions into other folds, to see how much
     /// of a difference between two trials is the luck of one split.</param>
-    public sealed record Options(int Folds = 5, Gbdt.Options? Ranker = null, Gbdt.Options? Decider = null, bool Listwise = false, int DeciderBags = 1, int FoldSeed = 0);
+    /// <param name="OneThreshold">One threshold for every corpus, on the mean accuracy of all sets, instead of one per
+    /// corpus on its own sets'.</param>
+    public sealed record Options(int Folds = 5, Gbdt.Options? Ranker = null, Gbdt.Options? Decider = null, bool Listwise = false, int DeciderBags = 1, int FoldSeed = 0,
+        bool OneThreshold = false);
 
     public sealed record SetFigures(string Set, int Answerable, int Unanswerable, int Correct, int Declined, int Hit, int RankTop1, int Bm25Top1)
     {
@@ -141,14 +144,19 @@ public static class EngineTrainer
             foreach (var item in items.Where(i => i.Fold == fold && i.Decision is not null)) item.OutOfFold = item.Gated ? 0 : decider.Probability(item.Decision!.Values);
         }
         // Each fold's threshold is chosen on the other folds, then applied to it: the figures never see their own fit.
+        // Per corpus (unless OneThreshold), each on the sets asked of that corpus.
+        var corpora = o.OneThreshold ? [null] : sets.Select(set => set.Engine).Distinct().ToList<AnswerEngine?>();
+        bool OfCorpus(Item i, AnswerEngine? corpus) => corpus is null || i.Engine == corpus;
         var heldOut = new Dictionary<Item, bool>();
         for (var fold = 0; fold < o.Folds; fold++)
-        {
-            var t = BestThreshold(items.Where(i => i.Fold != fold).ToList(), sets);
-            foreach (var item in items.Where(i => i.Fold == fold)) heldOut[item] = item.Decision is not null && item.OutOfFold >= t;
-        }
+            foreach (var corpus in corpora)
+            {
+                var t = BestThreshold(items.Where(i => i.Fold != fold && OfCorpus(i, corpus)).ToList(), sets);
+                foreach (var item in items.Where(i => i.Fold == fold && OfCorpus(i, corpus))) heldOut[item] = item.Decision is not null && item.OutOfFold >= t;
+            }
         var figures = sets.Select((set, s) => Figures(set.Name, items.Where(i => i.Set == s).ToList(), i => heldOut[i])).ToList();
         var threshold = BestThreshold(items, sets);
+        var perCorpus = o.OneThreshold ? null : corpora.Select(c => new CorpusThreshold(c!.Index.SentenceCount, BestThreshold(items.Where(i => i.Engine == c).ToList(), sets))).ToList();
 
         if (final is null)
         {
@@ -163,6 +171,7 @@ public static class EngineTrainer
             Ranker = finalRanker,
             Decider = finalDecider,
             Threshold = threshold,
+            Thresholds = perCorpus,
             TrainedOn = $"{o.Folds}-fold cross-validated: {summary}",
         };
         var sweep = new List<(double, double[], double[])>();
@@ -202,6 +211,9 @@ public static class EngineTrainer
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"{f.Set,-24} {f.Correct,4}/{f.Answerable,-6} {f.Declined,4}/{f.Unanswerable,-6} {f.Accuracy,8:F3}  {f.AnswerHit,10:F3}  {f.RankTop1 / (double)Math.Max(1, f.Answerable),11:F3}  {f.Bm25Top1 / (double)Math.Max(1, f.Answerable),9:F3}"));
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"threshold {r.Model.Threshold:F2} (chosen on out-of-fold probabilities)"));
+        if (r.Model.Thresholds is { } perCorpus)
+            sb.AppendLine("threshold per corpus (each on its own sets' out-of-fold probabilities): "
+                + string.Join(", ", perCorpus.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Threshold:F2} for {t.Sentences} sentences"))));
         sb.AppendLine("operating points (out-of-fold accuracy / answer-hit per set, in the order above):");
         foreach (var (t, acc, hit) in r.Sweep)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {t:F2}: ") + string.Join("   ", acc.Select((a, i) => string.Create(CultureInfo.InvariantCulture, $"{a:F3}/{hit[i]:F3}"))));

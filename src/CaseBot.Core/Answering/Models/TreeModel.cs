@@ -58,8 +58,30 @@ public sealed class EngineModel
     [JsonPropertyName("decider")] public required TreeModel Decider { get; init; }
     /// <summary>Answer when the decider's probability reaches this; chosen by cross-validation in the trainer.</summary>
     [JsonPropertyName("threshold")] public required double Threshold { get; init; }
+    /// <summary>
+    /// A threshold per corpus the trainer asked questions of, chosen by cross-validation on that corpus's questions alone:
+    /// how often a question has no answer differs between a few news articles asked in chat and an adversarial yardstick.
+    /// An engine's corpus of a size between two of them takes a threshold between theirs (on a log scale of sentences),
+    /// so a handful of yardstick articles is not handed the chat threshold whole; none: <see cref="Threshold"/>.
+    /// </summary>
+    [JsonPropertyName("thresholds")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CorpusThreshold>? Thresholds { get; init; }
     /// <summary>What the trainer measured, kept with the model so the README's figures can be checked against it.</summary>
     [JsonPropertyName("trainedOn")] public string? TrainedOn { get; init; }
+
+    /// <summary>The threshold for a corpus of <paramref name="sentences"/> sentences.</summary>
+    public double ThresholdFor(int sentences)
+    {
+        if (Thresholds is not { Count: > 0 }) return Threshold;
+        var known = Thresholds.OrderBy(t => t.Sentences).ToList();
+        if (sentences <= known[0].Sentences) return known[0].Threshold;
+        if (sentences >= known[^1].Sentences) return known[^1].Threshold;
+        var above = known.FindIndex(t => t.Sentences >= sentences);
+        var (low, high) = (known[above - 1], known[above]);
+        var share = (Math.Log(sentences) - Math.Log(low.Sentences)) / (Math.Log(high.Sentences) - Math.Log(low.Sentences));
+        return low.Threshold + share * (high.Threshold - low.Threshold);
+    }
 
     public const string ResourceName = "engine-model.json";
 
@@ -92,3 +114,6 @@ public sealed class EngineModel
 
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 }
+
+/// <summary>The decline threshold fitted on the questions of one corpus of this many sentences.</summary>
+public sealed record CorpusThreshold([property: JsonPropertyName("sentences")] int Sentences, [property: JsonPropertyName("threshold")] double Threshold);
