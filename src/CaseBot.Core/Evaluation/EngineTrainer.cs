@@ -210,10 +210,12 @@ public static class EngineTrainer
         foreach (var f in r.CrossValidated)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"{f.Set,-24} {f.Correct,4}/{f.Answerable,-6} {f.Declined,4}/{f.Unanswerable,-6} {f.Accuracy,8:F3}  {f.AnswerHit,10:F3}  {f.RankTop1 / (double)Math.Max(1, f.Answerable),11:F3}  {f.Bm25Top1 / (double)Math.Max(1, f.Answerable),9:F3}"));
-        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"threshold {r.Model.Threshold:F2} (chosen on out-of-fold probabilities)"));
         if (r.Model.Thresholds is { } perCorpus)
             sb.AppendLine("threshold per corpus (each on its own sets' out-of-fold probabilities): "
-                + string.Join(", ", perCorpus.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Threshold:F2} for {t.Sentences} sentences"))));
+                + string.Join(", ", perCorpus.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Threshold:F2} for {t.Sentences} sentences")))
+                + string.Create(CultureInfo.InvariantCulture, $"; for all sets at once {r.Model.Threshold:F2}"));
+        else
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"threshold {r.Model.Threshold:F2} (chosen on out-of-fold probabilities)"));
         sb.AppendLine("operating points (out-of-fold accuracy / answer-hit per set, in the order above):");
         foreach (var (t, acc, hit) in r.Sweep)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {t:F2}: ") + string.Join("   ", acc.Select((a, i) => string.Create(CultureInfo.InvariantCulture, $"{a:F3}/{hit[i]:F3}"))));

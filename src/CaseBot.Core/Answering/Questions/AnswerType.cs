@@ -89,13 +89,13 @@ public static partial class AnswerTypes
     [GeneratedRegex(@"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had)\b)[\w-]+\s+){0,3}(?<noun>companies|firms|organi[sz]ations|agencies|bodies|groups|forces|vendors|suppliers|businesses|institutions|departments|ministries|people|officials|politicians|countries|cities)\b", O)]
     private static partial Regex SeveralWords();
 
-    [GeneratedRegex(@"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|the|a|an|type|types|kind|kinds|sort|sorts)\b)[\w-]+\s+){0,3}?(?<noun>company|firm|organi[sz]ation|agency|body|group|newspaper|paper|outlet|department|ministry|force|institution|university|team|club|corporation|bank|authority|vendor|supplier|business|person|man|woman|official|officer|executive|politician|minister|leader|country|city|town)\b(?!-)", O)]
+    [GeneratedRegex(@"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|the|a|an)\b)[\w-]+\s+){0,3}?(?<noun>company|firm|organi[sz]ation|agency|body|group|newspaper|paper|outlet|department|ministry|force|institution|university|team|club|corporation|bank|authority|vendor|supplier|business|person|man|woman|official|officer|executive|politician|minister|leader|country|city|town)\b(?!-)", O)]
     private static partial Regex FocusWords();
 
     /// <summary>"Which national newspaper broke the story?": the singular noun a question wanting a name asks to be
     /// named ("newspaper"), or null. "What type of company is Van Gend en Loos?" asks for a kind, not a name.</summary>
     public static string? FocusOf(string question, AnswerType type) =>
-        type is AnswerType.Person or AnswerType.Organisation or AnswerType.Place && FocusWords().Match(question) is { Success: true } m
+        type is AnswerType.Person or AnswerType.Organisation or AnswerType.Place && !AsksForKind(question) && FocusWords().Match(question) is { Success: true } m
             ? m.Groups["noun"].Value.ToLowerInvariant() : null;
 
     /// <summary>"Which other UK police forces …": the plural noun of a question that asks for several names ("forces"),
