@@ -114,6 +114,7 @@ public sealed class AnswerEngine
         ranked.Sort((x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Candidate.CompareTo(y.Candidate));
         if (Settings.CurrencyFirst) PutCurrencyFirst(q, features, ranked);
         var best = r.Candidates[ranked[0].Candidate].Sentence;
+        var runnerUpQuoted = ranked.Count > 1 && Settings.QuotedBeside(ranked[1].Score, ranked[0].Score);
         var shortAnswer = _composer.ShortAnswer(q, best);
         var decision = features[ranked[0].Candidate].Copy();
         decision[Feature.RankScore] = ranked[0].Score;
@@ -124,7 +125,7 @@ public sealed class AnswerEngine
         var typeMissing = Settings.RequireTypedAnswer && AnswerTypes.IsStrict(q.Type)
             && features[ranked[0].Candidate][Feature.TypedInWindow] == 0
             && (ranked.Count < 2 || features[ranked[1].Candidate][Feature.TypedFound] == 0
-                || (Settings.TypedRunnerUpQuoted && !Settings.QuotedBeside(ranked[1].Score, ranked[0].Score)));
+                || (Settings.TypedRunnerUpQuoted && !runnerUpQuoted));
         // "What did the 2021 report say" where the text has a 2023 report: the premise is not the text's.
         var contradicted = Settings.DeclineNumberMismatch && decision[Feature.NumberMismatch] == 1;
         // "What did Peter Thiel say": a quote that only mentions him does not say; neither sentence quoted gives him words.
@@ -133,13 +134,11 @@ public sealed class AnswerEngine
         // and a runner-up quoted beside it saves the answer only by naming one beside such a mention: one that merely
         // lists other forces does not name the force "a smaller UK police force" ran the pilot with.
         var unnamed = Settings.RequireNamedFocus && _extractor.NamesFocus(q, best) == false
-            && !(ranked.Count > 1 && Settings.QuotedBeside(ranked[1].Score, ranked[0].Score)
-                && _extractor.NamesFocus(q, r.Candidates[ranked[1].Candidate].Sentence) == true);
+            && !(runnerUpQuoted && _extractor.NamesFocus(q, r.Candidates[ranked[1].Candidate].Sentence) == true);
         return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted || unattributed || unnamed };
 
         // The best sentence, or the runner-up when it is close enough to be quoted beside it.
-        bool QuotedSentenceDoes(Func<int, bool> test) => test(best)
-            || ranked.Count > 1 && Settings.QuotedBeside(ranked[1].Score, ranked[0].Score) && test(r.Candidates[ranked[1].Candidate].Sentence);
+        bool QuotedSentenceDoes(Func<int, bool> test) => test(best) || runnerUpQuoted && test(r.Candidates[ranked[1].Candidate].Sentence);
     }
 
     /// <summary>

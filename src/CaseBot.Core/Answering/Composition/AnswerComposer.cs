@@ -101,7 +101,7 @@ public sealed partial class AnswerComposer(SearchIndex index, EngineSettings set
     public ShortCandidate? ShortAnswer(QuestionContext q, int sentence)
     {
         var found = FindShort(q, sentence);
-        return found is { } f && (q.Type == AnswerType.Person && InnerPossessive().IsMatch(f.Text) || AnswerTypes.AsksForKind(q.Text))
+        return found is { } f && (q.Type == AnswerType.Person && InnerPossessive().IsMatch(f.Text) || q.AsksForKind)
             ? f with { Near = false } : found;
     }
 

@@ -29,6 +29,8 @@ public sealed partial class QuestionContext
     public IReadOnlyList<string>? Speaker { get; init; }
     /// <summary>The noun a "which national newspaper …" question asks to be named ("newspaper"), or null.</summary>
     public string? Focus { get; init; }
+    /// <summary>Whether the question asks for a kind ("what type of company"), answered by a description, not a name.</summary>
+    public bool AsksForKind { get; init; }
     /// <summary>Words that may point at an article's metadata (a month, a year, "explainer").</summary>
     public required List<string> Hints { get; init; }
     /// <summary>

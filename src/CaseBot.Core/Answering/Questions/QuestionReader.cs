@@ -80,6 +80,7 @@ public sealed class QuestionReader
             Bigrams = L.Bigrams(terms).Distinct().ToList(),
             Type = type,
             Focus = AnswerTypes.FocusOf(text, type),
+            AsksForKind = AnswerTypes.AsksForKind(text),
             Names = names,
             Prefixes = prefixes,
             SurfaceWords = new HashSet<string>(words, StringComparer.OrdinalIgnoreCase),
