@@ -1,3 +1,4 @@
+using CaseBot.Core.Feedback;
 using CaseBot.Core.Answering;
 using CaseBot.Core.Answering.Features;
 using CaseBot.Core.Answering.Questions;
@@ -59,20 +60,20 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     {
         // The best sentence names West Midlands but no sum; the runners-up hold sums but rank far below it.
         // Before the rule, any runner-up's sum let the decider answer (wrongly) with the sum-less sentence.
-        AssertDeclinedByRule("how much did west midlands police pay palantir", EngineSettings.Default with { TypedRunnerUpQuoted = false });
+        AssertDeclinedByRule("how much did west midlands police pay palantir", EngineSettings.Default with { TypedRunnerUpQuoted = false }, "asks for a sum");
     }
 
     [Theory]
     [InlineData("what did Peter Thiel say about Khan's decision?")]             // he is named only as Palantir's co-founder
     [InlineData("what did Amazon and Microsoft say about the mayor's decision?")] // Palantir names them; they say nothing
     public void A_question_about_someones_words_is_declined_when_no_quoted_sentence_gives_them_a_speech_verb(string question) =>
-        AssertDeclinedByRule(question, EngineSettings.Default with { RequireAttribution = false });
+        AssertDeclinedByRule(question, EngineSettings.Default with { RequireAttribution = false }, "asks what someone said");
 
     [Theory]
     [InlineData("which national newspaper first broke the story about the Scotland Yard talks?")] // "first reported by a national newspaper"
     [InlineData("which smaller police force ran the Palantir pilot")] // "with a smaller UK police force", the runner-up listing others
     public void A_which_question_is_declined_when_the_quote_only_mentions_an_unnamed_one(string question) =>
-        AssertDeclinedByRule(question, EngineSettings.Default with { RequireNamedFocus = false });
+        AssertDeclinedByRule(question, EngineSettings.Default with { RequireNamedFocus = false }, "without naming one");
 
     [Fact]
     public void A_sentence_names_what_a_which_question_asks_for_unless_it_only_says_a_one()
@@ -105,13 +106,34 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
     }
 
     /// <summary>Declined by a rule (confidence 0, the decider not asked), and given a confidence without it.</summary>
-    private void AssertDeclinedByRule(string question, EngineSettings withoutRule)
+    /// <summary>Declined by the rule <paramref name="withoutRule"/> switches off, and the explanation names that rule
+    /// and the sentence it set aside; without the rule the decider weighs the question and no rule is named.</summary>
+    private void AssertDeclinedByRule(string question, EngineSettings withoutRule, string gateWords)
     {
         var answer = _bot.Ask(question);
         Assert.False(answer.Answered);
         Assert.Equal(0, answer.Confidence);
+        Assert.Contains(gateWords, answer.Explanation!.Gate);
+        Assert.NotNull(answer.Explanation.Best);
+        Assert.Equal(AnswerEngine.DeclineText, answer.Text);
+        Assert.Contains("(declined: it ", WhyText.For(answer));
+        Assert.Contains("Best passage weighed: [" + answer.Explanation.Best.DocId + "]", WhyText.For(answer));
         using var loose = EngineFixture.OpenCase(withoutRule);
-        Assert.True(loose.Ask(question).Confidence > 0);
+        var weighed = loose.Ask(question);
+        Assert.True(weighed.Confidence > 0);
+        Assert.Null(weighed.Explanation!.Gate);
+    }
+
+    [Fact]
+    public void An_answer_explains_the_sentence_it_quotes_first_as_its_best_and_names_no_rule()
+    {
+        var answer = _bot.Ask("Why did City Hall say it blocked the deal?");
+        Assert.True(answer.Answered);
+        var best = answer.Explanation!.Best!;
+        Assert.Equal(answer.Citations[0].DocId, best.DocId);
+        Assert.Equal(answer.Citations[0].Quote, best.Quote);
+        Assert.Null(answer.Explanation.Gate);
+        Assert.DoesNotContain("Best passage weighed", WhyText.For(answer));
     }
 
     [Fact]

@@ -37,6 +37,17 @@ public class CliTests
         Assert.Contains("asks for:    Money", output);
         Assert.Matches(@"confidence:  0\.\d{3} \(answers at 0\.\d{3} or more\)", output);
         Assert.Contains("runner-up 1: [", output);
+        Assert.Contains("best:        [004] ", output);
+        Assert.DoesNotContain("declined:", output);
+    }
+
+    [Fact]
+    public void Ask_explain_of_a_question_a_rule_declines_names_the_rule_and_the_sentence_it_set_aside()
+    {
+        var (code, output, _) = CasebotCli.Run("ask", "--explain", "what did Peter Thiel say about Khan's decision?", "--corpus", Corpus, "--index", CasebotCli.Scratch());
+        Assert.Equal(0, code);
+        Assert.Contains("declined:    it asks what someone said and no quoted sentence gives them words", output);
+        Assert.Matches(@"best:        \[\d{3}\] 0\.\d{3} .*Thiel", output);
     }
 
     [Fact]

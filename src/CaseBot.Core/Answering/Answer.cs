@@ -44,6 +44,15 @@ public sealed record Explanation(
     IReadOnlyList<string> Terms,
     IReadOnlyList<string> Corrections,
     IReadOnlyList<RunnerUp> RunnersUp,
-    double Threshold);
+    double Threshold)
+{
+    /// <summary>The sentence ranked first, with the ranker's score: the quote when answered, and what was weighed and
+    /// set aside when declined.</summary>
+    public RunnerUp? Best { get; init; }
+
+    /// <summary>The rule that declined the question whatever its confidence ("it asks for a date and …"), or null when
+    /// the decider's confidence alone decided.</summary>
+    public string? Gate { get; init; }
+}
 
 public sealed record RunnerUp(string DocId, string Quote, double Score);

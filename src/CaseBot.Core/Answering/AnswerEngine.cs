@@ -60,7 +60,10 @@ public sealed class AnswerEngine
         /// question meets quotes that only say "a national newspaper". Other names are left to the decider: too many
         /// words are capitalised.
         /// </summary>
-        public bool Gated { get; init; }
+        public bool Gated => Gate is not null;
+
+        /// <summary>Which rule declined the question, in words a moderator reads (<see cref="Explanation.Gate"/>); null when none did.</summary>
+        public string? Gate { get; init; }
     }
 
     public Answer Ask(string? question)
@@ -135,7 +138,12 @@ public sealed class AnswerEngine
         // lists other forces does not name the force "a smaller UK police force" ran the pilot with.
         var unnamed = Settings.RequireNamedFocus && _extractor.NamesFocus(q, best) == false
             && !(runnerUpQuoted && _extractor.NamesFocus(q, r.Candidates[ranked[1].Candidate].Sentence) == true);
-        return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gated = typeMissing || contradicted || unattributed || unnamed };
+        var gate = typeMissing ? $"it asks for {AnswerTypes.Describe(q.Type)} and neither the best sentence, its neighbours nor a runner-up quoted beside it holds one"
+            : contradicted ? "a number it states is missing beside the best sentence, which states another"
+            : unattributed ? "it asks what someone said and no quoted sentence gives them words"
+            : unnamed ? $"it asks which {q.Focus}, and the quoted sentences speak of \"a … {q.Focus}\" without naming one"
+            : null;
+        return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gate = gate };
 
         // The best sentence, or the runner-up when it is close enough to be quoted beside it.
         bool QuotedSentenceDoes(Func<int, bool> test) => test(best) || runnerUpQuoted && test(r.Candidates[ranked[1].Candidate].Sentence);
@@ -189,7 +197,12 @@ public sealed class AnswerEngine
             var c = _composer.Cite(a.Retrieval.Candidates[x.Candidate].Sentence);
             return new RunnerUp(c.DocId, c.Quote, Math.Round(x.Score, 4));
         }).ToList(),
-        Threshold);
+        Threshold)
+    {
+        Best = _composer.Cite(a.Retrieval.Candidates[a.Ranked[0].Candidate].Sentence) is var best
+            ? new RunnerUp(best.DocId, best.Quote, Math.Round(a.Ranked[0].Score, 4)) : null,
+        Gate = a.Gate,
+    };
 
     private static Answer Decline(string question, IReadOnlyList<RankedDoc> docs, string? closest, Stopwatch clock) => new()
     {

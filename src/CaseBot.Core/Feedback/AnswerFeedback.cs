@@ -95,10 +95,13 @@ public static class WhyText
         text.Append("Confidence: ").Append(Number(answer.Confidence));
         if (threshold is { } t)
             text.Append(" against a threshold of ").Append(Number(t))
-                .Append(answer.Answered ? " (answered)" : " (declined: below the threshold)");
+                .Append(answer.Answered ? " (answered)" : e?.Gate is { } gate ? $" (declined: {gate})" : " (declined: below the threshold)");
         text.Append('\n');
         if (answer.Citations.Count > 0)
             text.Append("Quoted: ").Append(string.Join(", ", answer.Citations.Select(c => "[" + c.DocId + "]").Distinct())).Append('\n');
+        // A declined answer quotes nothing: the sentence weighed and set aside is what a moderator needs to see.
+        if (!answer.Answered && e?.Best is { } best)
+            text.Append("Best passage weighed: [").Append(best.DocId).Append("] ").Append(Number(best.Score)).Append(" \"").Append(Clip(best.Quote, MaxQuote)).Append("\"\n");
         var runners = e?.RunnersUp ?? [];
         if (runners.Count > 0)
         {

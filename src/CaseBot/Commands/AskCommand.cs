@@ -62,6 +62,8 @@ internal static class AskCommand
             $"corrections: {(e.Corrections.Count == 0 ? "none" : string.Join(", ", e.Corrections))}",
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"confidence:  {answer.Confidence:F3} (answers at {e.Threshold:F3} or more)"),
         };
+        if (e.Gate is { } gate) lines.Add($"declined:    {gate}");
+        if (e.Best is { } best) lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"best:        [{best.DocId}] {best.Score:F3} {best.Quote}"));
         lines.AddRange(e.RunnersUp.Select((r, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runner-up {i + 1}: [{r.DocId}] {r.Score:F3} {r.Quote}")));
         return string.Join('\n', lines);
     }

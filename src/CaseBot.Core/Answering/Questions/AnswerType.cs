@@ -23,6 +23,19 @@ public static partial class AnswerTypes
     public static bool IsStrict(AnswerType t) => t is AnswerType.Money or AnswerType.Count or AnswerType.Amount or AnswerType.Percent or AnswerType.Date
         or AnswerType.Weekday or AnswerType.Year or AnswerType.Duration or AnswerType.Party;
 
+    /// <summary>The kind in words, with its article, for an explanation: "a sum", "a weekday".</summary>
+    public static string Describe(AnswerType t) => t switch
+    {
+        AnswerType.Money => "a sum",
+        AnswerType.Amount => "a number or a sum",
+        AnswerType.Count => "a count",
+        AnswerType.Percent => "a percentage",
+        AnswerType.Duration => "a duration",
+        AnswerType.YesNo => "a yes or no",
+        AnswerType.Organisation => "an organisation",
+        _ => "a " + t.ToString().ToLowerInvariant(),
+    };
+
     private const RegexOptions O = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
     [GeneratedRegex(@"^(?:so\s+|and\s+|but\s+)?(is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|shall|may|might|must)\b", O)]
