@@ -1,9 +1,9 @@
-using CaseBot.Core.Feedback;
 using CaseBot.Core.Answering;
 using CaseBot.Core.Answering.Features;
 using CaseBot.Core.Answering.Questions;
 using CaseBot.Core.Answering.Retrieval;
 using CaseBot.Core.Evaluation;
+using CaseBot.Core.Feedback;
 using CaseBot.Core.Indexing.Embeddings;
 
 namespace CaseBot.Core.Tests;
@@ -105,9 +105,9 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
         Assert.True(new EvidenceExtractor(index).NamesFocus(reader.Read("which national newspaper reported the talks")!, 0));
     }
 
-    /// <summary>Declined by a rule (confidence 0, the decider not asked), and given a confidence without it.</summary>
     /// <summary>Declined by the rule <paramref name="withoutRule"/> switches off, and the explanation names that rule
-    /// and the sentence it set aside; without the rule the decider weighs the question and no rule is named.</summary>
+    /// and the sentence it set aside (confidence 0, the decider not asked); without the rule the decider weighs the question
+    /// and no rule is named.</summary>
     private void AssertDeclinedByRule(string question, EngineSettings withoutRule, string gateWords)
     {
         var answer = _bot.Ask(question);

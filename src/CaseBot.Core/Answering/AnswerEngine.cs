@@ -139,7 +139,7 @@ public sealed class AnswerEngine
         var unnamed = Settings.RequireNamedFocus && _extractor.NamesFocus(q, best) == false
             && !(runnerUpQuoted && _extractor.NamesFocus(q, r.Candidates[ranked[1].Candidate].Sentence) == true);
         var gate = typeMissing ? $"it asks for {AnswerTypes.Describe(q.Type)} and neither the best sentence, its neighbours nor a runner-up quoted beside it holds one"
-            : contradicted ? "a number it states is missing beside the best sentence, which states another"
+            : contradicted ? "it names a number missing beside the best sentence, which states another"
             : unattributed ? "it asks what someone said and no quoted sentence gives them words"
             : unnamed ? $"it asks which {q.Focus}, and the quoted sentences speak of \"a … {q.Focus}\" without naming one"
             : null;
@@ -186,23 +186,23 @@ public sealed class AnswerEngine
         };
     }
 
-    private Explanation Explain(Analysis a) => new(
-        a.Question.Text,
-        a.Question.Type.ToString(),
-        // An alias group's token reads as its first name ("zzaliasd" → "Palantir").
-        a.Question.Terms.Select(t => Index.Analyzer.AliasNames(t) is [var name, ..] ? $"[{name}]" : t).ToList(),
-        a.Question.Corrections.Select(c => $"{c.From} → {c.To}").ToList(),
-        a.Ranked.Skip(1).Take(3).Select(x =>
+    private Explanation Explain(Analysis a)
+    {
+        return new Explanation(
+            a.Question.Text,
+            a.Question.Type.ToString(),
+            // An alias group's token reads as its first name ("zzaliasd" → "Palantir").
+            a.Question.Terms.Select(t => Index.Analyzer.AliasNames(t) is [var name, ..] ? $"[{name}]" : t).ToList(),
+            a.Question.Corrections.Select(c => $"{c.From} → {c.To}").ToList(),
+            a.Ranked.Skip(1).Take(3).Select(Weighed).ToList(),
+            Threshold) { Best = Weighed(a.Ranked[0]), Gate = a.Gate };
+
+        RunnerUp Weighed((int Candidate, double Score) x)
         {
             var c = _composer.Cite(a.Retrieval.Candidates[x.Candidate].Sentence);
             return new RunnerUp(c.DocId, c.Quote, Math.Round(x.Score, 4));
-        }).ToList(),
-        Threshold)
-    {
-        Best = _composer.Cite(a.Retrieval.Candidates[a.Ranked[0].Candidate].Sentence) is var best
-            ? new RunnerUp(best.DocId, best.Quote, Math.Round(a.Ranked[0].Score, 4)) : null,
-        Gate = a.Gate,
-    };
+        }
+    }
 
     private static Answer Decline(string question, IReadOnlyList<RankedDoc> docs, string? closest, Stopwatch clock) => new()
     {
