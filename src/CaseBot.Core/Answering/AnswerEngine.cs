@@ -77,10 +77,13 @@ public sealed class AnswerEngine
         var a = analysis;
         var best = a.Retrieval.Candidates[a.Ranked[0].Candidate].Sentence;
         var confidence = a.Gated ? 0 : Model.Decider.Probability(a.Decision.Values);
-        var explanation = Explain(a);
         if (confidence < Threshold)
-            return Decline(cleaned, a.Retrieval.Docs, Index.Documents[Index.Sentences[best].Doc].Id, clock) with { Confidence = confidence, Evidence = a.Decision, Explanation = explanation };
-        return Compose(cleaned, a) with { Confidence = confidence, Evidence = a.Decision, Explanation = explanation, Milliseconds = Ms(clock) };
+            return Decline(cleaned, a.Retrieval.Docs, Index.Documents[Index.Sentences[best].Doc].Id, clock)
+                with { Confidence = confidence, Evidence = a.Decision, Explanation = Explain(a, Weighed(a, a.Ranked[0])) };
+        var answer = Compose(cleaned, a);
+        // Answered, the best sentence is the first quote, already cut for this question: not cited a second time.
+        var quoted = new RunnerUp(answer.Citations[0].DocId, answer.Citations[0].Quote, Math.Round(a.Ranked[0].Score, 4));
+        return answer with { Confidence = confidence, Evidence = a.Decision, Explanation = Explain(a, quoted), Milliseconds = Ms(clock) };
     }
 
     /// <summary>The question read, its candidates and their features, before any learned part: what the trainer caches.</summary>
@@ -186,22 +189,20 @@ public sealed class AnswerEngine
         };
     }
 
-    private Explanation Explain(Analysis a)
-    {
-        return new Explanation(
-            a.Question.Text,
-            a.Question.Type.ToString(),
-            // An alias group's token reads as its first name ("zzaliasd" → "Palantir").
-            a.Question.Terms.Select(t => Index.Analyzer.AliasNames(t) is [var name, ..] ? $"[{name}]" : t).ToList(),
-            a.Question.Corrections.Select(c => $"{c.From} → {c.To}").ToList(),
-            a.Ranked.Skip(1).Take(3).Select(Weighed).ToList(),
-            Threshold) { Best = Weighed(a.Ranked[0]), Gate = a.Gate };
+    private Explanation Explain(Analysis a, RunnerUp best) => new(
+        a.Question.Text,
+        a.Question.Type.ToString(),
+        // An alias group's token reads as its first name ("zzaliasd" → "Palantir").
+        a.Question.Terms.Select(t => Index.Analyzer.AliasNames(t) is [var name, ..] ? $"[{name}]" : t).ToList(),
+        a.Question.Corrections.Select(c => $"{c.From} → {c.To}").ToList(),
+        a.Ranked.Skip(1).Take(3).Select(x => Weighed(a, x)).ToList(),
+        Threshold) { Best = best, Gate = a.Gate };
 
-        RunnerUp Weighed((int Candidate, double Score) x)
-        {
-            var c = _composer.Cite(a.Retrieval.Candidates[x.Candidate].Sentence);
-            return new RunnerUp(c.DocId, c.Quote, Math.Round(x.Score, 4));
-        }
+    /// <summary>A ranked sentence as the explanation shows it: quoted as a runner-up would be, with its score.</summary>
+    private RunnerUp Weighed(Analysis a, (int Candidate, double Score) x)
+    {
+        var c = _composer.Cite(a.Retrieval.Candidates[x.Candidate].Sentence);
+        return new RunnerUp(c.DocId, c.Quote, Math.Round(x.Score, 4));
     }
 
     private static Answer Decline(string question, IReadOnlyList<RankedDoc> docs, string? closest, Stopwatch clock) => new()

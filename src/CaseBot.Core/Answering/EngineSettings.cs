@@ -56,8 +56,8 @@ public sealed record EngineSettings
     /// sentence gives X a speech verb ("X said", "according to X").</summary>
     public bool RequireAttribution { get; init; } = true;
     /// <summary>Decline a "which national newspaper …" question when its best sentence only mentions "a national
-    /// newspaper" and no runner-up quoted beside it names one beside such a mention. Over eight fold seeds chat declines rose by two of 14 with no answer lost on any set
-    /// (README).</summary>
+    /// newspaper" and no runner-up quoted beside it names one beside such a mention. Over eight fold seeds chat
+    /// declines rose by two of 14 with no answer lost on any set (README).</summary>
     public bool RequireNamedFocus { get; init; } = true;
     /// <summary>A question asking for a sum in a currency ("in dollars") quotes first a sentence holding a sum in it when
     /// the ranker rates it close enough to be quoted.</summary>

@@ -106,9 +106,10 @@ public static partial class AnswerTypes
     private static partial Regex FocusWords();
 
     /// <summary>"Which national newspaper broke the story?": the singular noun a question wanting a name asks to be
-    /// named ("newspaper"), or null. "What type of company is Van Gend en Loos?" asks for a kind, not a name.</summary>
-    public static string? FocusOf(string question, AnswerType type) =>
-        type is AnswerType.Person or AnswerType.Organisation or AnswerType.Place && !AsksForKind(question) && FocusWords().Match(question) is { Success: true } m
+    /// named ("newspaper"), or null. "What type of company is Van Gend en Loos?" asks for a kind, not a name
+    /// (<paramref name="asksForKind"/>, when the caller has already read it).</summary>
+    public static string? FocusOf(string question, AnswerType type, bool? asksForKind = null) =>
+        type is AnswerType.Person or AnswerType.Organisation or AnswerType.Place && !(asksForKind ?? AsksForKind(question)) && FocusWords().Match(question) is { Success: true } m
             ? m.Groups["noun"].Value.ToLowerInvariant() : null;
 
     /// <summary>"Which other UK police forces …": the plural noun of a question that asks for several names ("forces"),

@@ -69,6 +69,7 @@ public sealed class QuestionReader
         var prefixes = words.Where(w => w.Length >= 4 && !ShapeWords.Contains(w) && !EnglishStops.Contains(w))
             .Select(Vocabulary.Prefix).Distinct().ToList();
         var type = AnswerTypes.Of(text);
+        var asksForKind = AnswerTypes.AsksForKind(text);
         var hints = normalized.ArticleHints.Concat(QuestionContext.CalendarWords().Matches(text).Select(m => m.Value)).ToList();
         return new QuestionContext
         {
@@ -79,8 +80,8 @@ public sealed class QuestionReader
             TotalIdf = Math.Max(idf.Sum(), 1e-9),
             Bigrams = L.Bigrams(terms).Distinct().ToList(),
             Type = type,
-            Focus = AnswerTypes.FocusOf(text, type),
-            AsksForKind = AnswerTypes.AsksForKind(text),
+            Focus = AnswerTypes.FocusOf(text, type, asksForKind),
+            AsksForKind = asksForKind,
             Names = names,
             Prefixes = prefixes,
             SurfaceWords = new HashSet<string>(words, StringComparer.OrdinalIgnoreCase),
