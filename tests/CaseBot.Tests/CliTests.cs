@@ -8,11 +8,18 @@ public class CliTests
     private static readonly string RepoRoot = RepoPaths.Root;
     private static readonly string Corpus = Path.Combine(RepoRoot, "corpus");
 
+    /// <summary>`casebot ask` with these arguments on the repository's corpus and a fresh index; it must exit 0.</summary>
+    private static string Ask(params string[] args)
+    {
+        var (code, output, _) = CasebotCli.Run(["ask", .. args, "--corpus", Corpus, "--index", CasebotCli.Scratch()]);
+        Assert.Equal(0, code);
+        return output;
+    }
+
     [Fact]
     public void Ask_answers_the_procurement_question_citing_document_004()
     {
-        var (code, output, _) = CasebotCli.Run("ask", "Why did City Hall say it blocked the deal?", "--corpus", Corpus, "--index", CasebotCli.Scratch());
-        Assert.Equal(0, code);
+        var output = Ask("Why did City Hall say it blocked the deal?");
         Assert.StartsWith("[004] ", output);
         Assert.Contains("procurement", output);
         Assert.Contains("Sources:", output);
@@ -21,8 +28,7 @@ public class CliTests
     [Fact]
     public void Ask_json_prints_one_run_line()
     {
-        var (code, output, _) = CasebotCli.Run("ask", "--json", "Who co-founded Palantir?", "--corpus", Corpus, "--index", CasebotCli.Scratch());
-        Assert.Equal(0, code);
+        var output = Ask("--json", "Who co-founded Palantir?");
         using var doc = JsonDocument.Parse(output);
         Assert.True(doc.RootElement.GetProperty("answered").GetBoolean());
         Assert.Contains("Thiel", doc.RootElement.GetProperty("answer").GetString());
@@ -31,8 +37,7 @@ public class CliTests
     [Fact]
     public void Ask_explain_shows_what_the_question_was_read_as_and_the_confidence_against_the_threshold()
     {
-        var (code, output, _) = CasebotCli.Run("ask", "--explain", "whats the 50 mil contract worth in dollars", "--corpus", Corpus, "--index", CasebotCli.Scratch());
-        Assert.Equal(0, code);
+        var output = Ask("--explain", "whats the 50 mil contract worth in dollars");
         Assert.Contains("read as:     what is the 50 million contract worth in dollars", output);
         Assert.Contains("asks for:    Money", output);
         Assert.Matches(@"confidence:  0\.\d{3} \(answers at 0\.\d{3} or more\)", output);
@@ -44,8 +49,7 @@ public class CliTests
     [Fact]
     public void Ask_explain_of_a_question_a_rule_declines_names_the_rule_and_the_sentence_it_set_aside()
     {
-        var (code, output, _) = CasebotCli.Run("ask", "--explain", "what did Peter Thiel say about Khan's decision?", "--corpus", Corpus, "--index", CasebotCli.Scratch());
-        Assert.Equal(0, code);
+        var output = Ask("--explain", "what did Peter Thiel say about Khan's decision?");
         Assert.Contains("declined:    it asks what someone said and no quoted sentence gives them words", output);
         Assert.Matches(@"best:        \[\d{3}\] 0\.\d{3} .*Thiel", output);
     }
