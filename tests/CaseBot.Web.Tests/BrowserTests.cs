@@ -34,6 +34,10 @@ public sealed class BrowserTests
         var link = page.Locator("#answer-text a.cite").First;
         Assert.Equal($"[{firstCitation.GetProperty("docId").GetString()}]", await link.TextContentAsync());
         Assert.Equal(firstCitation.GetProperty("url").GetString(), await link.GetAttributeAsync("href"));
+        // "Why this answer?" folded under it, the API's text when opened.
+        Assert.False(await page.Locator("#answer-why-text").IsVisibleAsync());
+        await page.ClickAsync("#answer-why summary");
+        Assert.Equal(expected.GetProperty("why").GetString(), await page.Locator("#answer-why-text").TextContentAsync());
         await page.Locator("#status dd").First.WaitForAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("console-answer.png"), FullPage = true });
 

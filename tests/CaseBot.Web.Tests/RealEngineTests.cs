@@ -51,6 +51,23 @@ public sealed class RealEngineTests
     }
 
     [Fact]
+    public async Task The_console_says_why_it_answered_and_what_it_weighed_before_declining()
+    {
+        await using var host = await RunningHost.StartAsync();
+        var answered = await GetJson(host.Http, "/api/ask?q=" + Uri.EscapeDataString("Who co-founded Palantir?"));
+        var why = answered.GetProperty("why").GetString()!;
+        Assert.Contains("Read as: Who co-founded Palantir?", why);
+        Assert.Contains("(answered)", why);
+
+        // Asks for a weekday; no sentence about the NHS work names one.
+        var declined = await GetJson(host.Http, "/api/ask?q=" + Uri.EscapeDataString("On what day of the week did Palantir start its NHS work?"));
+        Assert.False(declined.GetProperty("answered").GetBoolean(), declined.ToString());
+        why = declined.GetProperty("why").GetString()!;
+        Assert.Contains("(declined: ", why);
+        Assert.Contains("Best passage weighed: [", why);
+    }
+
+    [Fact]
     public async Task Web_reindex_runs_the_real_engine_once_and_is_counted_once()
     {
         await using var host = await RunningHost.StartAsync(settings: [$"--Web:AdminToken={Token}"]);

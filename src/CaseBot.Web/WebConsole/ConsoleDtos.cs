@@ -7,9 +7,11 @@ public sealed record CitationDto(string DocId, string Title, string Quote, strin
 
 public sealed record DocRefDto(string Id, string Title, string Url);
 
+/// <summary><see cref="Why"/>: "Why this answer?" as the chat surfaces give it (read as, confidence against the
+/// threshold, the rule that declined, the passages weighed), when the engine assessed a sentence.</summary>
 public sealed record AnswerDto(
     string Question, bool Answered, string Text, string? Short, bool UsageError, double Milliseconds,
-    IReadOnlyList<CitationDto> Citations, DocRefDto? Closest);
+    IReadOnlyList<CitationDto> Citations, DocRefDto? Closest, string? Why = null);
 
 public sealed record RefusalDto(string Refusal, string Reason, int RetryAfterSeconds);
 

@@ -1,5 +1,6 @@
 using CaseBot.Core;
 using CaseBot.Core.Answering;
+using CaseBot.Core.Feedback;
 using CaseBot.Core.Hosting;
 using CaseBot.Core.Pipeline;
 using CaseBot.Web.Moderation;
@@ -66,7 +67,8 @@ public static class ConsoleEndpoints
         if (!a.Answered && a.ClosestDocId is { } closestId && bot.FindDocument(closestId) is { } doc)
             closest = new DocRefDto(doc.Id, doc.Title, DocUrl(doc.Id, null));
         return new AnswerDto(a.Question, a.Answered, a.Text, a.Short, a.IsUsageError, a.Milliseconds,
-            a.Citations.Select(c => new CitationDto(c.DocId, c.Title, c.Quote, DocUrl(c.DocId, c.Quote))).ToList(), closest);
+            a.Citations.Select(c => new CitationDto(c.DocId, c.Title, c.Quote, DocUrl(c.DocId, c.Quote))).ToList(), closest,
+            a.Explanation is null ? null : WhyText.For(a));
     }
 
     private static IResult GetDoc(string id, string? quote, ICaseBot bot)

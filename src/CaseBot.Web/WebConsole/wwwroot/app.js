@@ -53,6 +53,7 @@ async function ask(question) {
   $("answer-sources").replaceChildren();
   $("answer-short").hidden = true;
   $("answer-closest").hidden = true;
+  $("answer-why").hidden = true;
   let res, body;
   try {
     res = await fetch(`/api/ask?q=${encodeURIComponent(question)}`, { headers: { Accept: "application/json" } });
@@ -76,6 +77,11 @@ async function ask(question) {
     const li = el("li");
     li.append(el("a", `[${c.docId}] ${c.title}`, { href: safeHref(c.url) }));
     $("answer-sources").append(li);
+  }
+  if (body.why) {
+    $("answer-why-text").textContent = body.why;
+    $("answer-why").open = false;
+    $("answer-why").hidden = false;
   }
   if (body.closest) {
     const p = $("answer-closest");
