@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using CaseBot.Core.Answering.Candidates;
 using CaseBot.Core.Answering.Composition;
 using CaseBot.Core.Answering.Features;
 using CaseBot.Core.Answering.Models;
@@ -178,10 +177,7 @@ public sealed class AnswerEngine
         // A list of names answers "which forces …" better than the one name the typed candidate gives (the decider was
         // fitted on that one: ShortFound). The quote is cut around the candidate whether or not it makes the headline.
         var shown = _composer.ListAnswer(a.Question, ranked[0].Sentence) is { } list ? new ShortCandidate(list, Near: true) : a.Short;
-        var chosen = _composer.Choose(ranked);
-        var neighbour = Settings.QuoteTypedNeighbour ? TypedNeighbour(a, chosen) : null;
-        if (neighbour is { } n) chosen = [chosen[0], n.Sentence];
-        var citations = chosen.Select((s, i) => _composer.Cite(s, a.Question, i == 0 ? shown?.Text : neighbour?.Span.Text)).ToList();
+        var citations = _composer.Choose(ranked).Select((s, i) => _composer.Cite(s, a.Question, i == 0 ? shown?.Text : null)).ToList();
         return new Answer
         {
             Question = cleaned,
@@ -191,29 +187,6 @@ public sealed class AnswerEngine
             Citations = citations,
             Docs = a.Retrieval.Docs,
         };
-    }
-
-    /// <summary>
-    /// "How much had the Met already sunk into it": the best sentence says the Met "has already invested" and its
-    /// neighbour names the £10 million. A question wanting a sum, date, count… whose quoted sentences hold none, while
-    /// a neighbour of the best one does (the decider's TypedInWindow input saw it there), quotes that neighbour in
-    /// place of the runner-up: of the two, the one the ranker rates higher.
-    /// </summary>
-    private (int Sentence, TypedSpan Span)? TypedNeighbour(Analysis a, List<int> chosen)
-    {
-        var q = a.Question;
-        if (!AnswerTypes.IsStrict(q.Type) || chosen.Exists(s => _extractor.FirstTyped(q, s) is not null)) return null;
-        var best = Index.Sentences[chosen[0]];
-        var siblings = Index.SentencesOfDocument[best.Doc];
-        (int Sentence, TypedSpan Span, double Score)? pick = null;
-        foreach (var n in (ReadOnlySpan<int>)[best.Ordinal + 1, best.Ordinal - 1])
-        {
-            if (n < 0 || n >= siblings.Count || _extractor.FirstTyped(q, siblings[n]) is not { } span) continue;
-            var at = a.Ranked.FindIndex(x => a.Retrieval.Candidates[x.Candidate].Sentence == siblings[n]);
-            var score = at < 0 ? -1 : a.Ranked[at].Score;
-            if (pick is null || score > pick.Value.Score) pick = (siblings[n], span, score);
-        }
-        return pick is { } p ? (p.Sentence, p.Span) : null;
     }
 
     private Explanation Explain(Analysis a, RunnerUp best) => new(

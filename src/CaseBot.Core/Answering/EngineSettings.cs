@@ -59,9 +59,6 @@ public sealed record EngineSettings
     /// newspaper" and no runner-up quoted beside it names one beside such a mention. Over eight fold seeds chat
     /// declines rose by two of 14 with no answer lost on any set (README).</summary>
     public bool RequireNamedFocus { get; init; } = true;
-    /// <summary>A question wanting a sum, date, count… whose quoted sentences hold none quotes the neighbour of the best
-    /// sentence that does, in place of the runner-up.</summary>
-    public bool QuoteTypedNeighbour { get; init; }
     /// <summary>A question asking for a sum in a currency ("in dollars") quotes first a sentence holding a sum in it when
     /// the ranker rates it close enough to be quoted.</summary>
     public bool CurrencyFirst { get; init; } = true;

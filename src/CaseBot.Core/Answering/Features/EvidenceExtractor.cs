@@ -121,7 +121,7 @@ public sealed class EvidenceExtractor
             for (var n = sentence.Ordinal - 1; n <= sentence.Ordinal + 1; n += 2)
             {
                 if (n < 0 || n >= siblings.Count) continue;
-                if (concrete && !typedNearby) typedNearby = FirstTyped(q, siblings[n]) is not null;
+                if (concrete && !typedNearby) typedNearby = _index.SentenceSpans(siblings[n]).Any(s => TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s));
                 var nt = _index.SentenceTerms(siblings[n]);
                 window.UnionWith(nt);
                 AddBigramsFound(nt, questionBigrams, bigramsFound);
@@ -259,14 +259,6 @@ public sealed class EvidenceExtractor
         Math.Round(Indexing.Embeddings.SentenceEmbedder.Cosine(q.Vector, _index.Vectors[sentence]), 4);
 
     /// <summary>A span whose every word the question already says is no answer to it ("Palantir" for "who is Palantir").</summary>
-    /// <summary>The sentence's first candidate of the asked-for type that the question does not already name, or null.</summary>
-    public TypedSpan? FirstTyped(QuestionContext q, int sentence)
-    {
-        foreach (var s in _index.SentenceSpans(sentence))
-            if (TypedSpans.Answers(q.Type, s.Type) && !Echoes(q, s)) return s;
-        return null;
-    }
-
     public static bool Echoes(QuestionContext q, string span)
     {
         var words = QuestionContext.WordPattern().Matches(span);
