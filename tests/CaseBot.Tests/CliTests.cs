@@ -55,6 +55,15 @@ public class CliTests
     }
 
     [Fact]
+    public void Ask_with_an_option_it_does_not_have_says_so_instead_of_reading_it_as_question_words()
+    {
+        var (code, output, error) = CasebotCli.Run("ask", "--set", "AnswerThreshold=0", "Who co-founded Palantir?", "--corpus", Corpus, "--index", CasebotCli.Scratch());
+        Assert.NotEqual(0, code);
+        Assert.Contains("'--set' is not an option of ask", error);
+        Assert.DoesNotContain("Thiel", output);
+    }
+
+    [Fact]
     public void Ask_without_a_question_prints_usage_and_exits_2()
     {
         var (code, _, error) = CasebotCli.Run("ask", "   ");

@@ -12,6 +12,12 @@ internal static class AskCommand
     public static Command Create(BotProfileOptions profile)
     {
         var question = new Argument<string[]>("question") { Description = "The question (quote it, or give it as several words; - reads it from standard input)", Arity = ArgumentArity.ZeroOrMore };
+        // The question takes any words, so an option ask lacks ("--set", a typo of "--json") would be read as part of it.
+        question.Validators.Add(result =>
+        {
+            if (result.Tokens.FirstOrDefault(t => t.Value.Length > 2 && t.Value.StartsWith("--", StringComparison.Ordinal) && !t.Value.Contains(' ')) is { } unknown)
+                result.AddError($"'{unknown.Value}' is not an option of ask (casebot ask --help lists them).");
+        });
         var json = new Option<bool>("--json") { Description = "Print the answer as one JSON run line" };
         var explain = new Option<bool>("--explain") { Description = "Also print how the question was read: type, terms, spelling corrections, confidence, runners-up" };
         var corpus = CommonOptions.Corpus();
