@@ -22,8 +22,6 @@ public sealed record EngineSettings
     public int SemanticScanSplitRows { get; init; } = 4096;
     /// <summary>Weight of a document's best sentence in its ranking (paragraph BM25 counts 1).</summary>
     public double DocSentenceWeight { get; init; } = 0.5;
-    /// <summary>Weight of the document's rank score in choosing the sentence (sentence BM25 counts 1).</summary>
-    public double SentenceDocWeight { get; init; } = 0.5;
     /// <summary>Quote the runner-up sentence too when the ranker rates it at least this share of the best. 0.3 against
     /// 0.6 raised cross-validated answer-hit on every set (`casebot train --set SecondSentenceRatio=…`; README).</summary>
     public double SecondSentenceRatio { get; init; } = 0.3;
