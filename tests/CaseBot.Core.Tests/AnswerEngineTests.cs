@@ -76,6 +76,24 @@ public class AnswerEngineTests(EngineFixture fixture) : IClassFixture<EngineFixt
         AssertDeclinedByRule(question, EngineSettings.Default with { RequireNamedFocus = false }, "without naming one");
 
     [Fact]
+    public void An_articles_dateline_is_not_given_for_an_article_of_a_kind_none_of_its_lines_names()
+    {
+        // The corpus's one dateline is article 002's, and no article says it is the explainer.
+        AssertDeclinedByRule("when was the explainer published", EngineSettings.Default with { RequireNamedArticle = false }, "about the explainer piece");
+    }
+
+    [Fact]
+    public void An_articles_dateline_may_answer_for_the_kind_its_own_lines_name()
+    {
+        var corpus = TestPaths.NewScratch();
+        File.WriteAllText(Path.Combine(corpus, "000_story.txt"), "How the budget works\nExplainer\nPublished: March 3, 2026\nThe council approved the budget on Monday.");
+        using var bot = CaseBotService.Open(new CaseBotOptions { CorpusPath = corpus, IndexPath = TestPaths.NewScratch() });
+        var answer = bot.Ask("when was the explainer published");
+        Assert.Equal("Published: March 3, 2026", answer.Explanation!.Best!.Quote);
+        Assert.Null(answer.Explanation.Gate);
+    }
+
+    [Fact]
     public void A_sentence_names_what_a_which_question_asks_for_unless_it_only_says_a_one()
     {
         using var held = fixture.Bot.AcquireIndex();

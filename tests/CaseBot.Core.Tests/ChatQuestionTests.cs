@@ -39,6 +39,16 @@ public class ChatQuestionTests
         Assert.Contains("April", result.ArticleHints);
     }
 
+    [Theory]
+    [InlineData("when was the explainer published", "explainer")]
+    [InlineData("what does the op-ed say about Khan", "opinion")]
+    public void An_article_named_by_its_kind_keeps_the_kind_as_a_hint(string question, string kind)
+    {
+        var result = ChatNormalizer.Normalize(question);
+        Assert.Contains(kind, result.ArticleHints);
+        Assert.DoesNotContain(question.Contains("op-ed") ? "op-ed" : "explainer", result.Text);
+    }
+
     [Fact]
     public void Small_typos_are_corrected_against_the_corpus_vocabulary_but_other_words_are_not()
     {

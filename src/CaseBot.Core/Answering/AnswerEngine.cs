@@ -5,6 +5,7 @@ using CaseBot.Core.Answering.Features;
 using CaseBot.Core.Answering.Models;
 using CaseBot.Core.Answering.Questions;
 using CaseBot.Core.Answering.Retrieval;
+using CaseBot.Core.Corpus;
 using CaseBot.Core.Indexing;
 
 namespace CaseBot.Core.Answering;
@@ -141,10 +142,16 @@ public sealed class AnswerEngine
         // lists other forces does not name the force "a smaller UK police force" ran the pilot with.
         var unnamed = Settings.RequireNamedFocus && _extractor.NamesFocus(q, best) == false
             && !(runnerUpQuoted && _extractor.NamesFocus(q, r.Candidates[ranked[1].Candidate].Sentence) == true);
+        // "When was the explainer published": a dateline speaks for its own article only, and no line of that one says it
+        // is the explainer; the corpus does not say which article is, so its date is not given as the explainer's.
+        var kind = Settings.RequireNamedArticle && DocumentMetadata.IsMetadataLine(Index.SentenceText(best))
+            ? q.Hints.FirstOrDefault(h => DocumentMetadata.IsKind(h) && !string.Equals(Index.Metadata[Index.Sentences[best].Doc].Kind, h, StringComparison.OrdinalIgnoreCase))
+            : null;
         var gate = typeMissing ? $"it asks for {AnswerTypes.Describe(q.Type)} and neither the best sentence, its neighbours nor a runner-up quoted beside it holds one"
             : contradicted ? "it names a number missing beside the best sentence, which states another"
             : unattributed ? "it asks what someone said and no quoted sentence gives them words"
             : unnamed ? $"it asks which {q.Focus}, and the quoted sentences speak of \"a … {q.Focus}\" without naming one"
+            : kind is not null ? $"it asks about the {kind.ToLowerInvariant()} piece, and nothing in the article that line comes from says it is one"
             : null;
         return new Analysis(q, r, features, ranked, shortAnswer, decision) { Gate = gate };
 

@@ -59,6 +59,9 @@ public sealed record EngineSettings
     /// newspaper" and no runner-up quoted beside it names one beside such a mention. Over eight fold seeds chat
     /// declines rose by two of 14 with no answer lost on any set (README).</summary>
     public bool RequireNamedFocus { get; init; } = true;
+    /// <summary>Decline a question about an article of a kind ("the explainer", "the opinion piece") whose best sentence is
+    /// a metadata line (a dateline, a byline) of an article no line of which names that kind.</summary>
+    public bool RequireNamedArticle { get; init; } = true;
     /// <summary>A question asking for a sum in a currency ("in dollars") quotes first a sentence holding a sum in it when
     /// the ranker rates it close enough to be quoted.</summary>
     public bool CurrencyFirst { get; init; } = true;

@@ -24,6 +24,13 @@ public sealed partial record DocumentMetadata(DateOnly? Published, string? Bylin
     [GeneratedRegex(@"^(?<kind>Opinion|Explainer|Analysis|Comment|Editorial|Feature|Interview|Review|News)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KindLine();
 
+    /// <summary>Whether a line of an article says something about the article (its date, byline or reading time), not the case.</summary>
+    public static bool IsMetadataLine(string line) => line.Trim() is { Length: > 0 and <= 60 } l
+        && (DateLine().IsMatch(l) || BylineLine().IsMatch(l) || ReadingLine().IsMatch(l));
+
+    /// <summary>Whether a word names a kind of article a line can give (<c>explainer</c>, <c>opinion</c>).</summary>
+    public static bool IsKind(string word) => KindLine().IsMatch(word.Trim());
+
     public static DocumentMetadata Parse(string text)
     {
         DateOnly? published = null;

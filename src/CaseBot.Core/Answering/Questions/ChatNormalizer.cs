@@ -32,7 +32,7 @@ public static partial class ChatNormalizer
 
     /// <summary>"per the April article", "in the explainer piece", "the opinion writer": the noun and its determiner go;
     /// the word between them (a month, "first", "explainer") is kept as a hint for the document's metadata.</summary>
-    [GeneratedRegex(@"\b(?:(?:per|in|from|by|according to)\s+)?(?:the|this|that|an?)\s+(?:(?<hint>[\p{L}\p{N}\-]+)\s+)?(?:article|piece|explainer|op-?ed|write-?up|writer|author|columnist|blog post)s?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:(?:per|in|from|by|according to)\s+)?(?:the|this|that|an?)\s+(?:(?<hint>[\p{L}\p{N}\-]+)\s+)?(?:article|piece|(?<explainer>explainer)|(?<opinion>op-?ed)|write-?up|writer|author|columnist|blog post)s?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ArticleReference();
 
     [GeneratedRegex(@"[*_`~]+|<@!?\d+>|<#\d+>|#(?=\w)", RegexOptions.CultureInvariant)]
@@ -51,6 +51,9 @@ public static partial class ChatNormalizer
         text = ArticleReference().Replace(text, m =>
         {
             if (m.Groups["hint"].Success) hints.Add(m.Groups["hint"].Value);
+            // "the explainer", "the op-ed": the noun is itself the article's kind.
+            if (m.Groups["explainer"].Success) hints.Add("explainer");
+            if (m.Groups["opinion"].Success) hints.Add("opinion");
             return " ";
         });
 
