@@ -144,9 +144,11 @@ public sealed class AnswerEngine
             && !(runnerUpQuoted && _extractor.NamesFocus(q, r.Candidates[ranked[1].Candidate].Sentence) == true);
         // "When was the explainer published": a dateline speaks for its own article only, and no line of that one says it
         // is the explainer; the corpus does not say which article is, so its date is not given as the explainer's.
-        var kind = Settings.RequireNamedArticle && DocumentMetadata.IsMetadataLine(Index.SentenceText(best))
+        // The hints first: most questions name no kind of article, and then the best sentence's text is not read.
+        var kind = Settings.RequireNamedArticle
             ? q.Hints.FirstOrDefault(h => DocumentMetadata.IsKind(h) && !string.Equals(Index.Metadata[Index.Sentences[best].Doc].Kind, h, StringComparison.OrdinalIgnoreCase))
             : null;
+        if (kind is not null && !DocumentMetadata.IsMetadataLine(Index.SentenceText(best))) kind = null;
         var gate = typeMissing ? $"it asks for {AnswerTypes.Describe(q.Type)} and neither the best sentence, its neighbours nor a runner-up quoted beside it holds one"
             : contradicted ? "it names a number missing beside the best sentence, which states another"
             : unattributed ? "it asks what someone said and no quoted sentence gives them words"

@@ -24,8 +24,11 @@ public sealed partial record DocumentMetadata(DateOnly? Published, string? Bylin
     [GeneratedRegex(@"^(?<kind>Opinion|Explainer|Analysis|Comment|Editorial|Feature|Interview|Review|News)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KindLine();
 
+    /// <summary>Metadata stands on short lines of its own; a longer line is the article's text.</summary>
+    private const int MaxLine = 60;
+
     /// <summary>Whether a line of an article says something about the article (its date, byline or reading time), not the case.</summary>
-    public static bool IsMetadataLine(string line) => line.Trim() is { Length: > 0 and <= 60 } l
+    public static bool IsMetadataLine(string line) => line.Trim() is { Length: > 0 and <= MaxLine } l
         && (DateLine().IsMatch(l) || BylineLine().IsMatch(l) || ReadingLine().IsMatch(l));
 
     /// <summary>Whether a word names a kind of article a line can give (<c>explainer</c>, <c>opinion</c>).</summary>
@@ -38,7 +41,7 @@ public sealed partial record DocumentMetadata(DateOnly? Published, string? Bylin
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.Trim();
-            if (line.Length is 0 or > 60) continue;
+            if (line.Length is 0 or > MaxLine) continue;
             if (published is null && DateLine().Match(line) is { Success: true } d
                 && DateTime.TryParse(d.Groups["date"].Value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                 published = DateOnly.FromDateTime(date);
